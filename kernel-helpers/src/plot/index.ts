@@ -1,0 +1,2 @@
+// Filled in by the plot work; the package root re-exports it.
+export {};

@@ -1,0 +1,169 @@
+// Starts a Jupyter server (jupyter_server, classic Notebook or JupyterLab) on loopback with a random
+// token, waits until it answers, and stops it for sure: SIGTERM to its process group, then SIGKILL.
+// Used by `npm start`, the notebook runner and the tests, so there is one way to run Jupyter here.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import { jupyterConfigDir, jupyterDataDir, jupyterRuntimeDir, readJupyterEnv } from "./paths";
+
+export type JupyterApp = "server" | "notebook" | "lab";
+
+export interface StartServerOptions {
+  /** The folder the server shows as its root (and resolves session paths against). */
+  readonly rootDir: string;
+  /** @default "server" (the headless jupyter_server) */
+  readonly app?: JupyterApp;
+  /** @default a free port */
+  readonly port?: number;
+  /** @default 24 random bytes, hex */
+  readonly token?: string;
+  /** @default false */
+  readonly openBrowser?: boolean;
+  /** Extra command-line arguments for the app. */
+  readonly extraArgs?: readonly string[];
+  /** Server log lines (stderr). @default dropped */
+  readonly onLog?: (line: string) => void;
+  /** @default 60000 */
+  readonly startTimeoutMs?: number;
+  /** Inherit stdio instead of capturing it (for `npm start`, where the user reads Jupyter's log). */
+  readonly inheritStdio?: boolean;
+}
+
+export interface RunningServer {
+  readonly baseUrl: string;
+  readonly token: string;
+  readonly pid: number;
+  /** The URL to open in a browser, token included. */
+  readonly browserUrl: string;
+  /** Resolves when the server process has exited. */
+  readonly exited: Promise<number | null>;
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+const running = new Set<ChildProcess>();
+function killAllOnExit(): void {
+  for (const child of running) {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }
+}
+process.once("exit", killAllOnExit);
+
+export async function startJupyterServer(options: StartServerOptions): Promise<RunningServer> {
+  const env = readJupyterEnv();
+  const app = options.app ?? "server";
+  const port = options.port ?? (await freePort());
+  const token = options.token ?? randomBytes(24).toString("hex");
+  // Classic Notebook 6 has its own NotebookApp; jupyter_server and JupyterLab use ServerApp.
+  const cls = app === "notebook" ? "NotebookApp" : "ServerApp";
+  const module = app === "server" ? "jupyter_server" : app === "lab" ? "jupyterlab" : "notebook";
+  const args = [
+    "-m", module,
+    `--${cls}.ip=127.0.0.1`,
+    `--${cls}.port=${port}`,
+    `--${cls}.port_retries=0`,
+    `--${cls}.token=${token}`,
+    `--${cls}.open_browser=${options.openBrowser ? "True" : "False"}`,
+    `--${cls}.notebook_dir=${options.rootDir}`,
+    ...(app === "notebook" ? [] : [`--${cls}.root_dir=${options.rootDir}`]),
+    ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
+    ...(options.extraArgs ?? []),
+  ];
+  fs.mkdirSync(jupyterConfigDir, { recursive: true });
+  fs.mkdirSync(jupyterRuntimeDir, { recursive: true });
+  const child = spawn(env.python, args, {
+    cwd: options.rootDir,
+    // Its own process group, so stop() reaches the kernels it started too.
+    detached: true,
+    stdio: options.inheritStdio ? "inherit" : ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      JUPYTER_PATH: jupyterDataDir,
+      JUPYTER_CONFIG_DIR: jupyterConfigDir,
+      JUPYTER_RUNTIME_DIR: jupyterRuntimeDir,
+      PYTHONUNBUFFERED: "1",
+    },
+  });
+  running.add(child);
+  const log: string[] = [];
+  const onData = (chunk: Buffer) => {
+    for (const line of chunk.toString("utf8").split("\n")) {
+      if (!line) continue;
+      log.push(line);
+      if (log.length > 200) log.shift();
+      options.onLog?.(line);
+    }
+  };
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once("exit", (code) => {
+      running.delete(child);
+      resolve(code);
+    });
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async (graceMs = 5000): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const group = -child.pid!;
+    try {
+      process.kill(group, "SIGTERM");
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(group, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }, graceMs);
+    await exited;
+    clearTimeout(timer);
+    // Kernels run in the group too; make sure none outlives the server.
+    try {
+      process.kill(group, "SIGKILL");
+    } catch {
+      /* all gone */
+    }
+  };
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60000);
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code));
+  for (;;) {
+    if (exitCode !== undefined) {
+      throw new Error(`Jupyter (${module}) exited with code ${exitCode} before answering on ${baseUrl}:\n${log.slice(-15).join("\n")}`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/api/status`, { headers: { Authorization: `token ${token}` } });
+      if (response.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`Jupyter (${module}) did not answer on ${baseUrl} within ${options.startTimeoutMs ?? 60000} ms:\n${log.slice(-15).join("\n")}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const path = app === "lab" ? "/lab" : app === "notebook" ? "/tree" : "";
+  return { baseUrl, token, pid: child.pid!, browserUrl: `${baseUrl}${path}?token=${token}`, exited, stop };
+}
