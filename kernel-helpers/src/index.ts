@@ -11,6 +11,7 @@
  * - `check`   one-line self-checks for exercises
  */
 export * from "./errors";
+export * from "./events";
 export * from "./check";
 export * from "./system";
 export * from "./pool";

@@ -26,6 +26,8 @@ export interface StartServerOptions {
   readonly onLog?: (line: string) => void;
   /** @default 60000 */
   readonly startTimeoutMs?: number;
+  /** Extra environment for the server and so for every kernel it starts. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Inherit stdio instead of capturing it (for `npm start`, where the user reads Jupyter's log). */
   readonly inheritStdio?: boolean;
 }
@@ -99,6 +101,7 @@ export async function startJupyterServer(options: StartServerOptions): Promise<R
       JUPYTER_CONFIG_DIR: jupyterConfigDir,
       JUPYTER_RUNTIME_DIR: jupyterRuntimeDir,
       PYTHONUNBUFFERED: "1",
+      ...options.env,
     },
   });
   running.add(child);
