@@ -14,6 +14,7 @@ export * from "./errors";
 export * from "./events";
 export * from "./check";
 export * from "./system";
+export * from "./concurrency";
 export * from "./pool";
 export * from "./timing";
 export * from "./plot";

@@ -1,0 +1,2 @@
+// Filled in by the pools work: sleep() and mapConcurrent() for the event-loop (GIL) lesson.
+export {};
