@@ -6,7 +6,7 @@
 // Steps, each skipped when already done so a re-run is quick:
 //   1. Node >= 20, else one sentence and exit 1.
 //   2. A Python with Jupyter (jupyter_server + nbclient + nbconvert + notebook or jupyterlab).
-//      Found: $JUPYTER_PYTHON, the active conda env, `python3` on PATH, /usr/bin/python3.
+//      $JUPYTER_PYTHON when set (and only it); else the active conda env, `python3` on PATH, /usr/bin/python3.
 //      Missing and root on Debian: apt-get installs Debian's packages. Otherwise one sentence
 //      naming the conda env or pip, exit 1.
 //   3. `npm ci` when node_modules is missing or older than package-lock.json.
@@ -26,7 +26,10 @@ const PY_CHECK =
   "try:\n import jupyterlab; app='lab'\nexcept ImportError:\n import notebook; app='notebook'\n" +
   "import sys, json; print(json.dumps({'python': sys.executable, 'app': app, 'jupyterServer': jupyter_server.__version__}))";
 
-/** @param {string} sentence */
+/**
+ * @param {string} sentence
+ * @returns {never}
+ */
 function fail(sentence) {
   console.error(`setup: ${sentence}`);
   process.exit(1);
@@ -44,16 +47,13 @@ function checkNode() {
   }
 }
 
-/** @returns {{ python: string, app: "lab" | "notebook", jupyterServer: string } | null} */
-function findJupyterPython() {
-  const candidates = [
-    process.env.JUPYTER_PYTHON,
-    process.env.CONDA_PREFIX && path.join(process.env.CONDA_PREFIX, "bin", "python"),
-    "python3",
-    "/usr/bin/python3",
-  ].filter((c) => typeof c === "string" && c.length > 0);
+/**
+ * @param {string[]} candidates
+ * @returns {{ python: string, app: "lab" | "notebook", jupyterServer: string } | null}
+ */
+function findJupyterPython(candidates) {
   for (const python of candidates) {
-    const r = spawnSync(/** @type {string} */ (python), ["-c", PY_CHECK], { encoding: "utf8" });
+    const r = spawnSync(python, ["-c", PY_CHECK], { encoding: "utf8" });
     if (r.status === 0) {
       try {
         return JSON.parse(r.stdout.trim());
@@ -70,7 +70,18 @@ function canApt() {
 }
 
 function ensureJupyter() {
-  let found = findJupyterPython();
+  const chosen = process.env.JUPYTER_PYTHON;
+  if (chosen) {
+    // An explicit choice is honoured or refused, never silently replaced by another Python.
+    const found = findJupyterPython([chosen]);
+    if (!found) fail(`JUPYTER_PYTHON is set to ${chosen}, which does not run or lacks Jupyter (jupyter_server, nbclient, nbconvert and jupyterlab or notebook): install them there (\`${chosen} -m pip install jupyterlab nbclient nbconvert\`) or unset JUPYTER_PYTHON.`);
+    step(`Jupyter found: ${found.python} (jupyter_server ${found.jupyterServer}, chosen by JUPYTER_PYTHON)`);
+    return found;
+  }
+  const candidates = [process.env.CONDA_PREFIX && path.join(process.env.CONDA_PREFIX, "bin", "python"), "python3", "/usr/bin/python3"].filter(
+    (c) => typeof c === "string" && c.length > 0,
+  );
+  let found = findJupyterPython(/** @type {string[]} */ (candidates));
   if (!found && canApt()) {
     step(`installing Jupyter from Debian's packages (${APT_PACKAGES.join(", ")})`);
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
@@ -78,7 +89,7 @@ function ensureJupyter() {
       const r = spawnSync("apt-get", args, { stdio: "inherit", env });
       if (r.status !== 0) fail(`\`apt-get ${args.join(" ")}\` failed; install ${APT_PACKAGES.join(" ")} by hand and run \`npm run setup\` again.`);
     }
-    found = findJupyterPython();
+    found = findJupyterPython(/** @type {string[]} */ (candidates));
   }
   if (!found) {
     fail("no Python with Jupyter was found: create the conda env (`conda env create -f environment.yml && conda activate parallel-typescript`) or run `pip install jupyterlab nbclient nbconvert`, then run `npm run setup` again (set JUPYTER_PYTHON to choose a Python).");
