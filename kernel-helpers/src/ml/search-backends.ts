@@ -1,0 +1,90 @@
+/**
+ * Where a parallel grid search runs its fits. Each fit is shipped by module name (`fit-task.js`,
+ * export `fitAndScore`), never as function source, so every worker `require`s the module once and
+ * libsvm's WebAssembly is compiled once per worker, not once per fit.
+ */
+import { InvalidArgumentError, describeValue } from "../errors";
+import { ProcessPool, ThreadPool, moduleTask, type CallOptions, type ModuleTask } from "../pool";
+import { compute, delayed, type SchedulerName } from "../graph";
+import type { FitResult, FitTask } from "./fit-task";
+
+/** Where parallel fits run: worker threads, child processes, or tasks of a task graph. */
+export type SearchBackend = "threads" | "processes" | "graph";
+
+/** What the search needs from a pool: `apply` with a module task, as `ThreadPool` and `ProcessPool` have. */
+export interface FitTaskPool {
+  apply(fn: ModuleTask, args: [FitTask], options?: CallOptions): Promise<unknown>;
+}
+
+/** Options of {@link runFitTasks}. */
+export interface RunFitTasksOptions {
+  readonly nJobs: number;
+  readonly backend: SearchBackend;
+  readonly pool?: FitTaskPool;
+  readonly graphScheduler?: SchedulerName;
+  readonly signal?: AbortSignal;
+}
+
+/** The fit task as pools and schedulers take it: the compiled `fit-task.js` beside this file. */
+export function fitTaskModule(): ModuleTask {
+  return moduleTask(require.resolve("./fit-task"), "fitAndScore");
+}
+
+/** Runs `tasks` in parallel, calling `onResult` as each finishes; resolves to all results (any order). */
+export async function runFitTasks(
+  tasks: readonly FitTask[],
+  onResult: (result: FitResult) => void,
+  options: RunFitTasksOptions,
+): Promise<FitResult[]> {
+  options.signal?.throwIfAborted();
+  if (options.backend === "graph") return runOnGraph(tasks, onResult, options);
+  if (options.pool) return applyAll(options.pool, tasks, onResult, options.signal);
+  if (options.backend !== "threads" && options.backend !== "processes") {
+    throw new InvalidArgumentError(`Expected \`backend\` to be "threads", "processes" or "graph", got ${describeValue(options.backend)}`);
+  }
+  const Pool = options.backend === "processes" ? ProcessPool : ThreadPool;
+  const pool = new Pool(Math.min(options.nJobs, tasks.length));
+  try {
+    return await applyAll(pool, tasks, onResult, options.signal);
+  } finally {
+    // Every fit has answered (or one failed and the rest are moot): stop the workers now.
+    await pool.terminate();
+  }
+}
+
+function applyAll(
+  pool: FitTaskPool,
+  tasks: readonly FitTask[],
+  onResult: (result: FitResult) => void,
+  signal?: AbortSignal,
+): Promise<FitResult[]> {
+  const task = fitTaskModule();
+  return Promise.all(
+    tasks.map(async (t) => {
+      const result = (await pool.apply(task, [t], signal ? { signal } : {})) as FitResult;
+      onResult(result);
+      return result;
+    }),
+  );
+}
+
+/**
+ * One delayed task per fit, computed by the task-graph scheduler (dask's `delayed` + `compute`): the
+ * same work as the pool with a scheduler in between, so more overhead and the same answer. Results
+ * arrive together, so the per-fit log lines print when the graph has finished.
+ */
+async function runOnGraph(
+  tasks: readonly FitTask[],
+  onResult: (result: FitResult) => void,
+  options: RunFitTasksOptions,
+): Promise<FitResult[]> {
+  // pure: false skips hashing the data of every task into its key; each fit is its own node anyway.
+  const fit = delayed<[FitTask], FitResult>(fitTaskModule(), { name: "fit_and_score", pure: false });
+  const values = tasks.map((task) => fit(task));
+  const results = (await compute(...values, {
+    scheduler: options.graphScheduler ?? "threads",
+    workers: Math.min(options.nJobs, tasks.length),
+  })) as FitResult[];
+  for (const result of results) onResult(result);
+  return results;
+}

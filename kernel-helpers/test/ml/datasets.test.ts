@@ -1,0 +1,150 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { InvalidArgumentError, RandomState, makeClassification, makeColors, type MakeClassificationOptions } from "kernel-helpers";
+import { sklearnMissing, withSklearn } from "./sklearn";
+
+/** The statistics compared with scikit-learn's output for the same parameters (unshuffled, so blocks are clusters). */
+interface Stats {
+  classFractions: number[];
+  /** Max residual of regressing each redundant column on the informative ones (0 = exact linear combination). */
+  redundantResidual: number;
+  /** Per cluster block: the block mean of the informative columns, snapped to ±classSep (null if far from a vertex). */
+  clusterVertices: (number[] | null)[];
+  /** Per cluster block: the fraction of labels that differ from the block's class (the flipped ones). */
+  flippedFractions: number[];
+  /** Mean std of the informative columns within a cluster. */
+  meanClusterStd: number;
+}
+
+/** Solves the least-squares fit of `target` on `columns` (plus intercept) via the normal equations. */
+function residual(rows: number[][], columns: number[], target: number): number {
+  const A = rows.map((r) => [1, ...columns.map((c) => r[c])]);
+  const k = A[0].length;
+  const AtA = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => A.reduce((s, r) => s + r[i] * r[j], 0)));
+  const Atb = Array.from({ length: k }, (_, i) => A.reduce((s, r, n) => s + r[i] * rows[n][target], 0));
+  // Gaussian elimination; k is tiny.
+  for (let i = 0; i < k; i++) {
+    for (let j = i + 1; j < k; j++) {
+      const f = AtA[j][i] / AtA[i][i];
+      for (let m = i; m < k; m++) AtA[j][m] -= f * AtA[i][m];
+      Atb[j] -= f * Atb[i];
+    }
+  }
+  const beta = new Array<number>(k).fill(0);
+  for (let i = k - 1; i >= 0; i--) beta[i] = (Atb[i] - AtA[i].slice(i + 1).reduce((s, a, m) => s + a * beta[i + 1 + m], 0)) / AtA[i][i];
+  return Math.max(...A.map((r, n) => Math.abs(r.reduce((s, a, i) => s + a * beta[i], 0) - rows[n][target])));
+}
+
+function stats(X: number[][], y: number[], o: Required<Pick<MakeClassificationOptions, "nSamples" | "nInformative" | "nRedundant" | "nClasses" | "nClustersPerClass" | "classSep">>): Stats {
+  const inf = Array.from({ length: o.nInformative }, (_, j) => j);
+  const classFractions = Array.from({ length: o.nClasses }, (_, c) => y.filter((v) => v === c).length / y.length);
+  const redundantResidual = Math.max(
+    ...Array.from({ length: o.nRedundant }, (_, r) => residual(X, inf, o.nInformative + r)),
+  );
+  const nClusters = o.nClasses * o.nClustersPerClass;
+  const size = o.nSamples / nClusters;
+  const clusterVertices: (number[] | null)[] = [];
+  const flippedFractions: number[] = [];
+  const stds: number[] = [];
+  for (let k = 0; k < nClusters; k++) {
+    const block = X.slice(k * size, (k + 1) * size);
+    const labels = y.slice(k * size, (k + 1) * size);
+    const means = inf.map((j) => block.reduce((s, r) => s + r[j], 0) / block.length);
+    stds.push(...inf.map((j, n) => Math.sqrt(block.reduce((s, r) => s + (r[j] - means[n]) ** 2, 0) / block.length)));
+    const snapped = means.map((m) => (Math.abs(Math.abs(m) - o.classSep) < 0.25 ? Math.sign(m) * o.classSep : NaN));
+    clusterVertices.push(snapped.some(Number.isNaN) ? null : snapped);
+    flippedFractions.push(labels.filter((v) => v !== k % o.nClasses).length / labels.length);
+  }
+  return { classFractions, redundantResidual, clusterVertices, flippedFractions, meanClusterStd: stds.reduce((a, b) => a + b, 0) / stds.length };
+}
+
+const options = { nSamples: 4000, nFeatures: 4, nInformative: 2, nRedundant: 2, nClasses: 2, nClustersPerClass: 2, classSep: 1, flipY: 0.2 };
+
+describe("makeClassification", () => {
+  let missing: string | undefined;
+  before(async () => {
+    missing = await sklearnMissing();
+  });
+
+  it("has scikit-learn's statistics: class balance, redundant = linear combinations, clusters on distinct hypercube vertices, label noise", async (t) => {
+    const ours = makeClassification({ ...options, shuffle: false, randomState: 3 });
+    const mine = stats(ours.X, ours.y, options);
+    assert.equal(ours.X.length, 4000);
+    assert.equal(ours.X[0].length, 4);
+    assert.ok(mine.redundantResidual < 1e-9, `redundant residual ${mine.redundantResidual}`);
+    assert.ok(mine.clusterVertices.every((v) => v !== null), `cluster means off the vertices: ${JSON.stringify(mine.clusterVertices)}`);
+    assert.equal(new Set(mine.clusterVertices.map((v) => JSON.stringify(v))).size, 4, "each cluster on its own vertex");
+    if (missing) return t.skip(missing);
+    const theirs = await withSklearn<{ X: number[][]; y: number[] }>(
+      options,
+      `
+from sklearn.datasets import make_classification
+X, y = make_classification(n_samples=data["nSamples"], n_features=data["nFeatures"], n_informative=data["nInformative"],
+    n_redundant=data["nRedundant"], n_classes=data["nClasses"], n_clusters_per_class=data["nClustersPerClass"],
+    class_sep=data["classSep"], flip_y=data["flipY"], shuffle=False, random_state=3)
+result = {"X": X, "y": y}
+`,
+    );
+    const sk = stats(theirs.X, theirs.y, options);
+    assert.ok(sk.redundantResidual < 1e-9);
+    assert.ok(sk.clusterVertices.every((v) => v !== null));
+    mine.classFractions.forEach((f, c) => assert.ok(Math.abs(f - sk.classFractions[c]) < 0.03, `class ${c}: ${f} vs ${sk.classFractions[c]}`));
+    // flipY = 0.2 reassigns 20 % of labels to a random class, so about 10 % end up different.
+    for (const f of [...mine.flippedFractions, ...sk.flippedFractions]) assert.ok(Math.abs(f - 0.1) < 0.035, `flipped ${f}`);
+    // The random covariance A has entries in [-1, 1]: within-cluster spread is of the same order in both.
+    assert.ok(mine.meanClusterStd > 0.2 && mine.meanClusterStd < 1.6, `cluster std ${mine.meanClusterStd}`);
+    assert.ok(sk.meanClusterStd > 0.2 && sk.meanClusterStd < 1.6, `sklearn cluster std ${sk.meanClusterStd}`);
+  });
+
+  it("balances by weights like scikit-learn (the last weight inferred)", async (t) => {
+    const ours = makeClassification({ nSamples: 3000, weights: [0.8], flipY: 0, randomState: 5 });
+    const fraction0 = ours.y.filter((v) => v === 0).length / ours.y.length;
+    if (missing) return t.skip(missing);
+    const theirs = await withSklearn<number>(
+      {},
+      `
+from sklearn.datasets import make_classification
+X, y = make_classification(n_samples=3000, weights=[0.8], flip_y=0, random_state=5)
+result = float((y == 0).mean())
+`,
+    );
+    assert.equal(fraction0, theirs);
+    assert.ok(Math.abs(fraction0 - 0.8) < 0.001);
+  });
+
+  it("is reproducible from a seed, shuffles rows and features, and applies shift and scale", () => {
+    const a = makeClassification({ nSamples: 200, randomState: 11 });
+    const b = makeClassification({ nSamples: 200, randomState: 11 });
+    const c = makeClassification({ nSamples: 200, randomState: 12 });
+    assert.deepEqual(a, b);
+    assert.notDeepEqual(a.X, c.X);
+    assert.equal(a.X[0].length, 20);
+    const plain = makeClassification({ nSamples: 200, nFeatures: 4, shuffle: false, flipY: 0, randomState: 1 });
+    const shifted = makeClassification({ nSamples: 200, nFeatures: 4, shuffle: false, flipY: 0, randomState: 1, shift: 5, scale: 2 });
+    shifted.X.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - (plain.X[i][j] + 5) * 2) < 1e-12)));
+    assert.deepEqual(plain.y.slice(0, 4), [0, 0, 0, 0]); // unshuffled: cluster 0 (class 0) first
+    const generator = new RandomState(9);
+    assert.notDeepEqual(makeClassification({ nSamples: 50, randomState: generator }), makeClassification({ nSamples: 50, randomState: generator }));
+  });
+
+  it("raises scikit-learn's errors with the numbers named", () => {
+    assert.throws(() => makeClassification({ nFeatures: 3 }), (e: unknown) => e instanceof InvalidArgumentError && /nFeatures = 3/.test(e.message));
+    assert.throws(() => makeClassification({ nInformative: 1, nClasses: 3 }), /2\*\*nInformative\(1\)=2/);
+    assert.throws(() => makeClassification({ weights: [0.1, 0.2, 0.7] }), /incompatible with number of classes/);
+    assert.throws(() => makeClassification({ nSamples: 0 }), /nSamples/);
+  });
+});
+
+describe("makeColors", () => {
+  it("gives RGBA rows in [0, 1] labelled red (0) or blue (1), mostly redder when red", () => {
+    const { X, y, targetNames, featureNames } = makeColors({ nSamples: 2000, randomState: 1 });
+    assert.deepEqual(targetNames, ["red", "blue"]);
+    assert.deepEqual(featureNames, ["red", "green", "blue", "alpha"]);
+    assert.ok(X.every((row) => row.length === 4 && row.every((v) => v >= 0 && v <= 1)));
+    const agree = X.filter((row, i) => (row[0] > row[2] ? 0 : 1) === y[i]).length / X.length;
+    assert.ok(agree > 0.8 && agree < 0.99, `red > blue agrees with the label for ${agree}`);
+    const balance = y.filter((v) => v === 0).length / y.length;
+    assert.ok(Math.abs(balance - 0.5) < 0.05);
+    assert.deepEqual(makeColors({ nSamples: 10, randomState: 4 }), makeColors({ nSamples: 10, randomState: 4 }));
+  });
+});

@@ -1,0 +1,108 @@
+// Every course notebook, run headless through a real Jupyter server and the tslab kernel, the way CI
+// and an instructor's "run everything" do: instructor sources and the root notebooks pass with every
+// self-check ✔; student hand-outs run to their end, where only the exercise stubs raise and their
+// checks say so. Slow demos run with TIME_SCALE 0.1.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { notebooksDir, projectRoot } from "./jupyter/paths";
+import { sourceText, type Notebook, type Output } from "./notebook/nbformat";
+import { connect, runNotebook, type NotebookResult, type RunnerConnection } from "./runner";
+
+const outputDir = path.join(projectRoot, "build", "executed");
+
+function notebooksIn(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith(".ipynb"))
+    .sort()
+    .map((name) => path.join(dir, name));
+}
+
+function outputText(output: Output): string {
+  if (output.output_type === "stream") return sourceText(output.text);
+  if (output.output_type === "error") return `${output.ename}: ${output.evalue}`;
+  const plain = output.data["text/plain"];
+  return typeof plain === "string" || Array.isArray(plain) ? sourceText(plain as string | string[]) : "";
+}
+
+/** Every line the executed notebook printed, with the index of its cell. */
+function printedLines(nb: Notebook): { cell: number; line: string }[] {
+  const lines: { cell: number; line: string }[] = [];
+  nb.cells.forEach((cell, index) => {
+    if (cell.cell_type !== "code") return;
+    for (const output of cell.outputs) for (const line of outputText(output).split("\n")) if (line.trim()) lines.push({ cell: index, line });
+  });
+  return lines;
+}
+
+function describeFailure(result: NotebookResult): string {
+  const e = result.error;
+  return e ? `cell ${e.cellIndex}: ${e.ename}: ${e.evalue}` : "failed";
+}
+
+let connection: RunnerConnection;
+before(async () => {
+  connection = await connect({});
+});
+after(async () => {
+  await connection?.close();
+});
+
+async function run(file: string): Promise<{ result: NotebookResult; lines: { cell: number; line: string }[] }> {
+  const result = await runNotebook(file, { connection, outputDir, parameters: { TIME_SCALE: 0.1 } });
+  assert.ok(result.notebook, `${file} could not be read`);
+  return { result, lines: printedLines(result.notebook) };
+}
+
+describe("00-check-setup", () => {
+  test("prints the versions, the core count and the worker's result", async () => {
+    const { result, lines } = await run(path.join(notebooksDir, "00-check-setup.ipynb"));
+    assert.equal(result.status, "passed", describeFailure(result));
+    const text = lines.map((l) => l.line).join("\n");
+    assert.match(text, /node v20\.\d+\.\d+, tslab \d+\.\d+\.\d+, TypeScript \d+\.\d+/);
+    assert.match(text, new RegExp(`cores: ${os.availableParallelism()}\\b`));
+    assert.match(text, /✔ worker thread/);
+    assert.doesNotMatch(text, /✘/);
+  });
+});
+
+const sources = [...notebooksIn(notebooksDir).filter((f) => !f.endsWith("00-check-setup.ipynb")), ...notebooksIn(path.join(notebooksDir, "instructor"))];
+
+describe("instructor notebooks: every cell runs, every self-check ✔", () => {
+  for (const file of sources) {
+    test(path.relative(notebooksDir, file), async () => {
+      const { result, lines } = await run(file);
+      assert.equal(result.status, "passed", describeFailure(result));
+      const failed = lines.filter((l) => l.line.includes("✘"));
+      assert.deepEqual(failed, [], `self-checks failed: ${failed.map((l) => `cell ${l.cell}: ${l.line}`).join("; ")}`);
+    });
+  }
+});
+
+describe("student notebooks: run to the end, only exercise stubs raise", () => {
+  for (const file of notebooksIn(path.join(notebooksDir, "student"))) {
+    test(path.relative(notebooksDir, file), async () => {
+      const { result, lines } = await run(file);
+      assert.equal(result.status, "passed", describeFailure(result));
+      const nb = result.notebook!;
+      const lastCode = nb.cells.map((c, i) => (c.cell_type === "code" ? i : -1)).filter((i) => i >= 0).pop();
+      const statuses = new Map(result.cells.map((c) => [c.index, c.status]));
+      assert.notEqual(statuses.get(lastCode!), "not-run", "the notebook did not run to its last cell");
+      // Each stub raised "not implemented" (an expected error), and nothing else did.
+      for (const cell of result.cells.filter((c) => c.status === "expected-error")) {
+        const cellText = nb.cells[cell.index]!;
+        const errors = cellText.cell_type === "code" ? cellText.outputs.filter((o) => o.output_type === "error") : [];
+        assert.ok(
+          errors.some((o) => o.output_type === "error" && /not implemented/.test(o.evalue)),
+          `cell ${cell.index} raised something other than the stub's "not implemented"`,
+        );
+      }
+      const ticks = lines.filter((l) => /✘|not implemented/.test(l.line));
+      if (result.cells.some((c) => c.status === "expected-error")) assert.ok(ticks.length > 0, "no self-check reported the unimplemented exercises");
+    });
+  }
+});
