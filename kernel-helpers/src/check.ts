@@ -75,7 +75,9 @@ export async function evaluateCheck<T>(
 }
 
 /**
- * Prints "✔ name: correct" or "✘ name: expected …, got …" and resolves to whether it passed.
+ * Prints "✔ name: correct" or "✘ name: expected …, got …". It resolves to nothing on purpose: tslab
+ * echoes a cell's last value, and a stray `true` under the verdict confuses students
+ * (`evaluateCheck` gives the verdict as data).
  * `actual` may be a value, a promise, or a function to call (so an exercise stub that throws
  * "not implemented" is reported as such instead of breaking the cell).
  *
@@ -87,10 +89,9 @@ export async function check<T>(
   actual: T | (() => T | Promise<T>),
   expected: T,
   options: CheckOptions = {},
-): Promise<boolean> {
+): Promise<void> {
   const result = await evaluateCheck(name, actual, expected, options);
   (options.print ?? console.log)(result.line);
-  return result.ok;
 }
 
 /**
@@ -104,12 +105,11 @@ export async function checkThat(
   name: string,
   condition: () => boolean | string | Promise<boolean | string>,
   options: Pick<CheckOptions, "print" | "hint"> = {},
-): Promise<boolean> {
+): Promise<void> {
   let line: string;
-  let ok = false;
   try {
     const verdict = await condition();
-    ok = verdict === true;
+    const ok = verdict === true;
     const hint = options.hint ? ` — ${options.hint}` : "";
     line = ok ? `✔ ${name}: correct` : `✘ ${name}: ${verdict === false ? "not right yet" : verdict}${hint}`;
   } catch (error) {
@@ -119,5 +119,4 @@ export async function checkThat(
       : `✘ ${name}: your code threw: ${message}`;
   }
   (options.print ?? console.log)(line);
-  return ok;
 }

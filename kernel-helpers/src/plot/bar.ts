@@ -1,0 +1,52 @@
+import { InvalidArgumentError, describeValue } from "../errors";
+import { type ChartOptions, numberField, requireRows, specHeader } from "./common";
+import type { VegaLiteSpec } from "./render";
+
+/** One bar of {@link barChartSpec}: a label and a time in seconds. */
+export interface TimingBar {
+  readonly label: string;
+  readonly seconds: number;
+}
+
+/** Options of {@link barChartSpec} / `show.bar`. */
+export interface BarChartOptions extends ChartOptions {
+  /** Title of the value axis. @default "time (s)" */
+  readonly valueTitle?: string;
+}
+
+/**
+ * A horizontal bar chart of timings, one bar per row in the given order, each labelled with its
+ * value. `data` is `{ label, seconds }` rows or a record such as `{ serial: 4.1, threads: 2.2 }`.
+ */
+export function barChartSpec(
+  data: readonly TimingBar[] | Readonly<Record<string, number>>,
+  options: BarChartOptions = {},
+): VegaLiteSpec {
+  const what = "show.bar(data)";
+  if (data === null || typeof data !== "object") {
+    throw new InvalidArgumentError(`${what}: expected { label, seconds } rows or a record of seconds, received ${describeValue(data)}`);
+  }
+  const input = Array.isArray(data) ? requireRows<TimingBar>(data, what) : Object.entries(data).map(([label, seconds]) => ({ label, seconds }));
+  if (input.length === 0) throw new InvalidArgumentError(`${what}: expected at least one entry, received an empty record`);
+  const values = input.map((row, i) => ({ label: String(row.label), seconds: numberField(row, "seconds", i, what) }));
+  const valueTitle = options.valueTitle ?? "time (s)";
+  // Room right of the longest bar for its value label.
+  const domainMax = Math.max(...values.map((v) => v.seconds)) * 1.15 || 1;
+  return {
+    ...specHeader(options, {
+      title: "Timings",
+      height: Math.max(60, 28 * values.length),
+      description: `horizontal bars of ${valueTitle} for ${values.map((v) => v.label).join(", ")}`,
+    }),
+    data: { values },
+    encoding: {
+      y: { field: "label", type: "nominal", sort: null, title: null, axis: { labelLimit: 200 } },
+      x: { field: "seconds", type: "quantitative", title: valueTitle, scale: { zero: true, domainMax } },
+      tooltip: [{ field: "label" }, { field: "seconds", format: ".4~g", title: valueTitle }],
+    },
+    layer: [
+      { mark: { type: "bar", color: "#4c78a8" } },
+      { mark: { type: "text", align: "left", dx: 4 }, encoding: { text: { field: "seconds", format: ".3~g" } } },
+    ],
+  };
+}
