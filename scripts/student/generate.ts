@@ -1,0 +1,200 @@
+// The student-version generator: notebooks/instructor/NN-topic.ipynb (the sources, solutions included)
+// → notebooks/student/NN-topic.ipynb (the hand-out, committed). Pure notebook → notebook transform in
+// `makeStudentNotebook`; file handling, the never-overwrite-a-source guard and drift detection below.
+import fs from "node:fs";
+import path from "node:path";
+import {
+  readNotebook,
+  serializeNotebook,
+  sourceText,
+  writeNotebook,
+  type Cell,
+  type Notebook,
+} from "../notebook/nbformat";
+import { projectRoot } from "../jupyter/paths";
+import { MarkerProblem, studentSource } from "./markers";
+
+/** The tag nbclient and our runner read as "this cell is expected to fail". */
+export const RAISES_TAG = "raises-exception";
+
+/** Where the generator reads and writes. */
+export interface StudentDirs {
+  /** @default `<repo>/notebooks/instructor` */
+  readonly instructorDir?: string;
+  /** @default `<repo>/notebooks/student` */
+  readonly studentDir?: string;
+}
+
+/** A marker problem, located: file, cell (0-based index and id) and 1-based line in that cell. */
+export class MarkerError extends Error {
+  readonly code = "ERR_STUDENT_MARKER";
+  constructor(
+    readonly file: string,
+    readonly cellIndex: number,
+    readonly cellId: string,
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`${file}: cell ${cellIndex} (id ${cellId}), line ${line}: ${reason}`);
+    this.name = "MarkerError";
+  }
+}
+
+/** The generator was asked to write where an instructor source lives. */
+export class UnsafeOutputError extends Error {
+  readonly code = "ERR_STUDENT_OUTPUT";
+  constructor(readonly input: string, readonly output: string, reason: string) {
+    super(`refusing to write the student version of ${input} to ${output}: ${reason}`);
+    this.name = "UnsafeOutputError";
+  }
+}
+
+function display(file: string): string {
+  const rel = path.relative(projectRoot, file);
+  return rel.startsWith("..") || path.isAbsolute(rel) ? file : rel;
+}
+
+const NOTE_ID = "student-version-note";
+
+function note(instructorFile: string): string {
+  return (
+    `> **Student version**, generated from \`${instructorFile}\` by \`npm run student\` — do not edit by hand.\n` +
+    "> Fill in the cells marked `// YOUR CODE HERE` (and `YOUR ANSWER HERE`); the check cell after each exercise tells you when it is right."
+  );
+}
+
+/**
+ * The student version of one notebook: solution regions stubbed, hidden tests removed, cells whose
+ * stub runs tagged `raises-exception`, outputs and execution counts stripped, cell ids kept, and a
+ * note (plus `metadata.student`) saying it is generated. `file` names the source in errors and in
+ * the note; the result is deterministic, so `--check` can compare it byte for byte.
+ */
+export function makeStudentNotebook(nb: Notebook, file: string): Notebook {
+  const shown = display(file);
+  const cells: Cell[] = nb.cells.map((cell, index) => {
+    if (cell.cell_type === "raw") return cell;
+    let result;
+    try {
+      result = studentSource(sourceText(cell.source), cell.cell_type);
+    } catch (error) {
+      if (error instanceof MarkerProblem) throw new MarkerError(shown, index, cell.id, error.line, error.message);
+      throw error;
+    }
+    if (cell.cell_type === "markdown") return { ...cell, source: result.source };
+    const { execution, ...metadata } = cell.metadata;
+    void execution;
+    const tags = (metadata.tags ?? []).filter((t) => t !== RAISES_TAG);
+    if (result.raises) tags.push(RAISES_TAG);
+    if (tags.length > 0) metadata.tags = tags;
+    else delete metadata.tags;
+    return { ...cell, source: result.source, metadata, outputs: [], execution_count: null };
+  });
+  const first = cells[0];
+  if (first?.cell_type === "markdown") {
+    cells[0] = { ...first, source: `${sourceText(first.source).replace(/\s+$/, "")}\n\n${note(shown)}` };
+  } else {
+    cells.unshift({ cell_type: "markdown", id: NOTE_ID, metadata: {}, source: note(shown) });
+  }
+  return { ...nb, metadata: { ...nb.metadata, student: { generated_from: shown, generator: "npm run student" } }, cells };
+}
+
+function resolveDirs(dirs: StudentDirs): { instructorDir: string; studentDir: string } {
+  return {
+    instructorDir: path.resolve(dirs.instructorDir ?? path.join(projectRoot, "notebooks", "instructor")),
+    studentDir: path.resolve(dirs.studentDir ?? path.join(projectRoot, "notebooks", "student")),
+  };
+}
+
+/** Follows symlinks as far as the path exists, so a link into the sources is caught too. */
+function realish(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    const parent = path.dirname(file);
+    return parent === file ? file : path.join(realish(parent), path.basename(file));
+  }
+}
+
+function inside(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/** Throws `UnsafeOutputError` when `output` is the input or lies under the instructor folder. */
+export function assertSafeOutput(input: string, output: string, instructorDir: string): void {
+  const out = realish(path.resolve(output));
+  if (out === realish(path.resolve(input))) throw new UnsafeOutputError(display(input), display(output), "that is the input itself");
+  if (inside(out, realish(path.resolve(instructorDir)))) {
+    throw new UnsafeOutputError(display(input), display(output), `it is inside the instructor folder ${display(instructorDir)}`);
+  }
+}
+
+/** The instructor sources, sorted: every `*.ipynb` directly in the folder (checkpoints skipped). */
+export function instructorNotebooks(dirs: StudentDirs = {}): string[] {
+  const { instructorDir } = resolveDirs(dirs);
+  if (!fs.existsSync(instructorDir)) return [];
+  return fs
+    .readdirSync(instructorDir)
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort()
+    .map((f) => path.join(instructorDir, f));
+}
+
+export interface GeneratedNotebook {
+  readonly input: string;
+  readonly output: string;
+  /** False when the file on disk already held exactly this content (it is then not rewritten). */
+  readonly changed: boolean;
+}
+
+/**
+ * Writes the student version of each source (default: every instructor notebook), atomically.
+ * All sources are transformed before anything is written, so a marker error leaves every file as
+ * it was.
+ */
+export function generateStudentVersions(dirs: StudentDirs = {}, inputs?: readonly string[]): GeneratedNotebook[] {
+  const { instructorDir, studentDir } = resolveDirs(dirs);
+  const planned = (inputs ?? instructorNotebooks(dirs)).map((input) => {
+    const output = path.join(studentDir, path.basename(input));
+    assertSafeOutput(input, output, instructorDir);
+    const text = serializeNotebook(makeStudentNotebook(readNotebook(input), input));
+    return { input, output, text };
+  });
+  return planned.map(({ input, output, text }) => {
+    const changed = !fs.existsSync(output) || fs.readFileSync(output, "utf8") !== text;
+    if (changed) writeNotebook(output, JSON.parse(text) as Notebook);
+    return { input, output, changed };
+  });
+}
+
+export interface StudentDrift {
+  /** The student notebook that is missing, out of date, or has no source. */
+  readonly student: string;
+  readonly instructor?: string;
+  readonly problem: "missing" | "out of date" | "no instructor source";
+}
+
+/**
+ * What `npm run student -- --check` (and CI) reports: every student notebook that differs from what
+ * the generator would write now, is missing, or has no instructor source any more. Empty = up to date.
+ */
+export function checkStudentVersions(dirs: StudentDirs = {}): StudentDrift[] {
+  const { studentDir } = resolveDirs(dirs);
+  const drift: StudentDrift[] = [];
+  const sources = instructorNotebooks(dirs);
+  for (const input of sources) {
+    const output = path.join(studentDir, path.basename(input));
+    const expected = serializeNotebook(makeStudentNotebook(readNotebook(input), input));
+    if (!fs.existsSync(output)) drift.push({ student: output, instructor: input, problem: "missing" });
+    else if (fs.readFileSync(output, "utf8") !== expected) drift.push({ student: output, instructor: input, problem: "out of date" });
+  }
+  const names = new Set(sources.map((s) => path.basename(s)));
+  if (fs.existsSync(studentDir)) {
+    for (const f of fs.readdirSync(studentDir).sort()) {
+      if (f.endsWith(".ipynb") && !names.has(f)) drift.push({ student: path.join(studentDir, f), problem: "no instructor source" });
+    }
+  }
+  return drift;
+}
+
+export { display as displayPath };
