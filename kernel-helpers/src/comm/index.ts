@@ -1,2 +1,9 @@
-// Filled in by the comm work; the package root re-exports it.
-export {};
+// The MPI-style communicator (mpi4py's names) and its launchers.
+export { Comm, Request } from "./comm";
+export type { CommBuffer } from "./comm";
+export { Op, SUM, PROD, MIN, MAX } from "./ops";
+export { ANY_SOURCE, ANY_TAG, Status } from "./status";
+export { mpirun, mpirunProgram, findMpiexec } from "./mpirun";
+export type { CommTransport, MpirunOptions, RankFunction } from "./mpirun";
+export { RankFailedError, DeadlockError, CommTimeoutError, CommAbortError, MessageTruncatedError, CommSetupError } from "./errors";
+export type { CommWait } from "./errors";

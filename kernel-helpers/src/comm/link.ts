@@ -1,0 +1,22 @@
+/**
+ * What a transport gives the communicator: a way to post envelopes to other ranks and reports to
+ * the coordinator. Incoming envelopes go to the `deliver` callback the communicator hands over.
+ */
+import type { Envelope, RankReport } from "./protocol";
+
+export interface Link {
+  readonly rank: number;
+  readonly size: number;
+  /** Sends to another rank (never to itself: the communicator delivers those locally). */
+  post(dest: number, envelope: Envelope): void;
+  /** Sends a report to the coordinator (a no-op when nobody watches). */
+  report(report: RankReport): void;
+  /** Whether a coordinator watches for deadlocks, so blocked-state reports are worth sending. */
+  readonly watched: boolean;
+  /** Keeps the process alive while receives are posted (TCP sockets are unref'd otherwise). */
+  hold(active: boolean): void;
+  /** Stops the whole run with `code`; never resolves. */
+  abort(code: number): Promise<never>;
+  /** Connects the incoming side: called once by the communicator. */
+  attach(deliver: (envelope: Envelope) => void): void;
+}

@@ -1,0 +1,150 @@
+/**
+ * A rank's side of the TCP transports (processes, mpiexec): it says hello to the coordinator, learns
+ * where its peers listen, and connects one socket per pair of ranks (FIFO, so MPI's non-overtaking
+ * order holds). The lower rank accepts, the higher one connects.
+ *
+ * Sockets are unref'd, so a program ends when its own work ends; while a receive is posted the
+ * communicator asks the link to `hold` them, so an awaited `recv` keeps the process alive.
+ */
+import net from "node:net";
+import { CommSetupError } from "./errors";
+import { onFrames, writeFrame } from "./frames";
+import type { Link } from "./link";
+import type { CoordinatorMessage, Envelope, Hello, RankReport } from "./protocol";
+
+export interface TcpRankOptions {
+  readonly rank: number;
+  readonly size: number;
+  readonly coordinator: { host: string; port: number };
+  /** The address this rank listens on for its peers. @default "0.0.0.0" */
+  readonly bindHost?: string;
+  /** Give up connecting after this long. @default 30000 */
+  readonly connectTimeoutMs?: number;
+}
+
+export interface TcpRank {
+  readonly link: Link;
+  /** What the coordinator sent along: the shipped function in function mode. */
+  readonly task: unknown;
+  /** Sends `done` and closes every socket (the end of a program). */
+  finalize(value: unknown, counters: { sent: number; received: number }): void;
+}
+
+function connect(host: string, port: number, timeoutMs: number, what: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new CommSetupError(`could not connect to ${what} at ${host}:${port} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+    socket.once("error", (error) => {
+      clearTimeout(timer);
+      reject(new CommSetupError(`could not connect to ${what} at ${host}:${port}: ${error.message}`, { cause: error }));
+    });
+  });
+}
+
+export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
+  const { rank, size } = options;
+  const timeoutMs = options.connectTimeoutMs ?? 30_000;
+  const peers: (net.Socket | undefined)[] = new Array(size);
+  let deliver: (e: Envelope) => void = () => {};
+  const early: Envelope[] = [];
+  let attached = false;
+  const onEnvelope = (e: unknown) => (attached ? deliver(e as Envelope) : early.push(e as Envelope));
+
+  // Peers with a higher rank connect to us; their first frame says who they are.
+  const server = net.createServer();
+  let accepted = 0;
+  let allAccepted!: () => void;
+  const acceptedAll = new Promise<void>((resolve) => (allAccepted = resolve));
+  const expected = size - 1 - rank;
+  if (expected === 0) allAccepted();
+  server.on("connection", (socket) => {
+    socket.setNoDelay(true);
+    let peer = -1;
+    onFrames(socket, (value) => {
+      if (peer < 0) {
+        peer = (value as { rank: number }).rank;
+        peers[peer] = socket;
+        if (++accepted === expected) allAccepted();
+      } else {
+        onEnvelope(value);
+      }
+    });
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, options.bindHost ?? "0.0.0.0", () => resolve());
+  });
+  const port = (server.address() as net.AddressInfo).port;
+
+  const control = await connect(options.coordinator.host, options.coordinator.port, timeoutMs, "the MPI coordinator");
+  control.on("error", () => {});
+  let peersMessage!: (m: Extract<CoordinatorMessage, { type: "peers" }>) => void;
+  const gotPeers = new Promise<Extract<CoordinatorMessage, { type: "peers" }>>((resolve) => (peersMessage = resolve));
+  onFrames(control, (value) => {
+    const m = value as CoordinatorMessage;
+    if (m.type === "peers") peersMessage(m);
+    else if (m.type === "exit") {
+      if (m.reason) process.stderr.write(`[rank ${rank}] stopped: ${m.reason}\n`);
+      process.exit(m.code);
+    }
+  });
+  writeFrame(control, { type: "hello", rank, size, port, pid: process.pid } satisfies Hello);
+  const info = await gotPeers;
+
+  for (let j = 0; j < rank; j++) {
+    const address = info.addresses[j]!;
+    const socket = await connect(address.host, address.port, timeoutMs, `rank ${j}`);
+    writeFrame(socket, { rank });
+    onFrames(socket, onEnvelope);
+    socket.on("error", () => {});
+    peers[j] = socket;
+  }
+  await acceptedAll;
+  server.close();
+
+  const sockets = () => [control, ...peers.filter((s): s is net.Socket => s !== undefined)];
+  for (const s of sockets()) s.unref();
+
+  const link: Link = {
+    rank,
+    size,
+    watched: info.deadlockDetection,
+    post(dest, envelope) {
+      writeFrame(peers[dest]!, envelope);
+    },
+    report(report: RankReport) {
+      writeFrame(control, report);
+    },
+    hold(active) {
+      for (const s of sockets()) active ? s.ref() : s.unref();
+    },
+    abort(code) {
+      writeFrame(control, { type: "abort", code } satisfies RankReport);
+      // The coordinator answers with "exit"; until then the control socket keeps us alive.
+      control.ref();
+      return new Promise<never>(() => {});
+    },
+    attach(fn) {
+      deliver = fn;
+      attached = true;
+      for (const e of early.splice(0)) fn(e);
+    },
+  };
+  return {
+    link,
+    task: info.task,
+    finalize(value, counters) {
+      writeFrame(control, { type: "done", value, ...counters } satisfies RankReport);
+      for (const s of sockets()) s.end();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// Shared by the comm tests: which transports can run here, and a scan for leftover ranks.
+import fs from "node:fs";
+import { findMpiexec } from "kernel-helpers";
+import type { CommTransport } from "kernel-helpers";
+
+export const mpiexecMissing = findMpiexec() ? undefined : "mpiexec is not on PATH (apt install openmpi-bin)";
+if (mpiexecMissing) console.log(`# skipping the mpiexec transport: ${mpiexecMissing}`);
+
+export const TRANSPORTS: CommTransport[] = ["threads", "processes", "mpiexec"];
+
+/** Processes (anywhere on the machine) started by a comm run of this test process: by their command line. */
+export function leftoverRanks(): string[] {
+  const out: string[] = [];
+  for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+      if (/process-entry\.js|mpiexec|orted|comm\/fixtures/.test(cmd) && Number(pid) !== process.pid) {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        if (!/\) Z /.test(stat)) out.push(`${pid}: ${cmd.trim()}`);
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** Threads of this process (worker threads add one each). */
+export function threadCount(): number {
+  return fs.readdirSync("/proc/self/task").length;
+}
