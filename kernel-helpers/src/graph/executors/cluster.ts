@@ -1,0 +1,79 @@
+/**
+ * The 'cluster' executor: each ready task becomes a BullMQ job on Redis; `kernel-helpers worker`
+ * processes on any machine take jobs, run them and return the outcome, which arrives back here
+ * through BullMQ's queue events. BullMQ does the hard distributed parts: a job whose worker dies
+ * keeps its lock only until `lockDuration`, then another worker's stalled-job check puts it back on
+ * the queue (up to the workers' `maxStalledCount`), after which the job fails and so does the compute.
+ */
+import { Queue, QueueEvents } from "bullmq";
+import { epochMs } from "../../events";
+import { shipFunction } from "../../pool/ship";
+import { ClusterError } from "../errors";
+import type { GraphExecutor, ReadyTask, TaskOutcome } from "../scheduler";
+import { DEFAULT_QUEUE, decode, encode, redisConnection, type WireOutcome } from "../wire";
+import type { GraphExecutorOptions } from "./index";
+
+const CONNECT_TIMEOUT_MS = 5000;
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ClusterError(message)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** An executor that runs tasks on `kernel-helpers worker` processes through Redis. */
+export async function clusterExecutor(options: GraphExecutorOptions): Promise<GraphExecutor> {
+  const url = options.redis ?? process.env.KERNEL_HELPERS_REDIS;
+  if (!url) {
+    throw new ClusterError(`compute: the "cluster" scheduler needs a Redis URL: pass { redis: "redis://host:port" } or set KERNEL_HELPERS_REDIS`);
+  }
+  let connection: ReturnType<typeof redisConnection>;
+  try {
+    connection = redisConnection(url);
+  } catch (error) {
+    throw new ClusterError(`compute: options.redis is not a redis:// URL, received ${JSON.stringify(url)}`, error);
+  }
+  const name = options.queue ?? DEFAULT_QUEUE;
+  // Fail fast instead of letting ioredis retry forever against a wrong address.
+  const quick = { ...connection, retryStrategy: (times: number) => (times > 3 ? null : 200) };
+  const queue = new Queue(name, { connection: quick });
+  const events = new QueueEvents(name, { connection: quick });
+  queue.on("error", () => {}); // surfaced through the timeout / job promises instead
+  events.on("error", () => {});
+  events.setMaxListeners(0);
+  queue.setMaxListeners(0);
+  const close = async () => {
+    await Promise.allSettled([events.close(), queue.close()]);
+  };
+  try {
+    await withTimeout(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), CONNECT_TIMEOUT_MS, `compute: cannot reach Redis at ${url} (cluster scheduler)`);
+  } catch (error) {
+    await close();
+    throw error instanceof ClusterError ? error : new ClusterError(`compute: cannot reach Redis at ${url}: ${(error as Error).message}`, error);
+  }
+
+  async function submit(task: ReadyTask): Promise<TaskOutcome> {
+    const submitted = epochMs();
+    try {
+      const fn = shipFunction(task.fn, `compute(scheduler: "cluster") task ${task.label}`);
+      const job = await queue.add(task.label, { payload: encode({ fn, args: task.args }), key: task.key }, {
+        removeOnComplete: { age: 600 },
+        removeOnFail: { age: 3600 },
+      });
+      const returned = (await job.waitUntilFinished(events)) as string;
+      return decode<WireOutcome>(returned);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const lost = /stalled/i.test(reason);
+      const message = lost
+        ? `task ${JSON.stringify(task.key)} was lost with its worker too many times (${reason}); is a worker crashing on it?`
+        : `task ${JSON.stringify(task.key)} could not run on the cluster: ${reason}`;
+      return { ok: false, error: new ClusterError(message, error), start: submitted, end: epochMs(), workerId: "cluster" };
+    }
+  }
+
+  return { name: "cluster", capacity: Math.max(1, options.workers ?? 64), submit, close };
+}
