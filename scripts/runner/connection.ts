@@ -1,0 +1,114 @@
+// The Jupyter server the runner talks to: one it starts (loopback, random token, the project's
+// kernelspec, root "/" so any notebook path works) or an existing one given by URL and token.
+// KernelManager/SessionManager only: ServiceManager crashes Node against jupyter_server 1.x.
+import { KernelManager, ServerConnection, SessionManager } from "@jupyterlab/services";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import WebSocket from "ws";
+import { projectRoot } from "../jupyter/paths";
+import { startJupyterServer, type RunningServer } from "../jupyter/server";
+import { InvalidArgumentError } from "./errors";
+import { killAll, pidsWithEnv, processSet, signalAll } from "./processes";
+
+/** How to reach Jupyter. Without `serverUrl`, the runner starts (and always stops) its own server. */
+export interface ServerOptions {
+  /** An existing server, e.g. `http://127.0.0.1:8888` or a JupyterHub user server URL. @default start one */
+  readonly serverUrl?: string;
+  /** The token of `serverUrl`. @default "" */
+  readonly token?: string;
+  /** The folder an existing server serves, to turn notebook paths into its session paths. @default the project root */
+  readonly serverRootDir?: string;
+  /** Extra environment for the server we start, and so for its kernels. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The environment variable that marks every process of a runner-started server, kernels included. */
+export const RUNNER_ID_ENV = "NOTEBOOK_RUNNER_ID";
+
+/** A connection to a server; `close()` stops a server we started and whatever its kernels left. */
+export interface RunnerConnection {
+  readonly kernelManager: KernelManager;
+  readonly sessionManager: SessionManager;
+  /** True when we started the server on this machine, so kernel pids can be found in /proc. */
+  readonly local: boolean;
+  /** The value of `NOTEBOOK_RUNNER_ID` in our server's processes (local only). */
+  readonly runnerId?: string;
+  /** The session path for a notebook file (relative to the server's root). */
+  sessionPath(file: string): string;
+  close(): Promise<void>;
+}
+
+function managers(serverSettings: ServerConnection.ISettings): Pick<RunnerConnection, "kernelManager" | "sessionManager"> {
+  const kernelManager = new KernelManager({ serverSettings });
+  const sessionManager = new SessionManager({ serverSettings, kernelManager });
+  return { kernelManager, sessionManager };
+}
+
+function settings(baseUrl: string, token: string): ServerConnection.ISettings {
+  return ServerConnection.makeSettings({
+    baseUrl,
+    wsUrl: baseUrl.replace(/^http/, "ws"),
+    token,
+    appendToken: true,
+    // The DOM WebSocket type and ws' differ only in details @jupyterlab/services does not use.
+    WebSocket: WebSocket as unknown as ServerConnection.ISettings["WebSocket"],
+  });
+}
+
+/** Connects to `options.serverUrl`, or starts a server; rejects when it cannot. */
+export async function connect(options: ServerOptions = {}): Promise<RunnerConnection> {
+  if (options.serverUrl !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(options.serverUrl);
+    } catch {
+      throw new InvalidArgumentError(`Expected serverUrl to be an http(s) URL, got ${JSON.stringify(options.serverUrl)}`);
+    }
+    if (!/^https?:$/.test(url.protocol)) throw new InvalidArgumentError(`Expected serverUrl to be an http(s) URL, got ${JSON.stringify(options.serverUrl)}`);
+    const root = path.resolve(options.serverRootDir ?? projectRoot);
+    const m = managers(settings(url.href.replace(/\/$/, ""), options.token ?? ""));
+    return {
+      ...m,
+      local: false,
+      sessionPath: (file) => path.relative(root, path.resolve(file)).split(path.sep).join("/"),
+      close: async () => {
+        m.sessionManager.dispose();
+        m.kernelManager.dispose();
+      },
+    };
+  }
+  const runnerId = randomBytes(8).toString("hex");
+  const server: RunningServer = await startJupyterServer({
+    rootDir: "/",
+    env: { KERNEL_HELPERS_HEADLESS: "1", ...options.env, [RUNNER_ID_ENV]: runnerId },
+    // A dead kernel is a failed notebook here, not something to restart: an automatic restart
+    // also makes @jupyterlab/services reconnect, which rejects unhandled if we dispose meanwhile.
+    // If this process is SIGKILLed, nothing stops the server: let an orphan end itself (idle
+    // kernels culled after 10 min, the server after 10 min without kernels or requests).
+    extraArgs: [
+      "--KernelManager.autorestart=False",
+      "--MappingKernelManager.cull_idle_timeout=600",
+      "--MappingKernelManager.cull_interval=60",
+      "--ServerApp.shutdown_no_activity_timeout=600",
+    ],
+  });
+  // If this process dies abruptly, still end the kernels (they run in sessions of their own).
+  const onExit = () => void signalAll(processSet(pidsWithEnv(RUNNER_ID_ENV, runnerId)), "SIGKILL");
+  process.once("exit", onExit);
+  const m = managers(settings(server.baseUrl, server.token));
+  let closing: Promise<void> | undefined;
+  return {
+    ...m,
+    local: true,
+    runnerId,
+    sessionPath: (file) => path.resolve(file).slice(1),
+    close: () =>
+      (closing ??= (async () => {
+        m.sessionManager.dispose();
+        m.kernelManager.dispose();
+        await server.stop();
+        await killAll(processSet(pidsWithEnv(RUNNER_ID_ENV, runnerId)), 500);
+        process.removeListener("exit", onExit);
+      })()),
+  };
+}
