@@ -56,6 +56,28 @@ export async function freePort(): Promise<number> {
   });
 }
 
+// Jupyter runs under a small Python watchdog that reads our pipe on its stdin: when this Node process
+// dies, even by SIGKILL, the pipe closes and the watchdog stops the server, so no server is orphaned.
+// Everything else (signals, exit code) passes through; the server stays in the watchdog's process group.
+const WATCHDOG = `
+import signal, subprocess, sys, threading
+server = subprocess.Popen([sys.executable] + sys.argv[1:], stdin=subprocess.DEVNULL)
+def stop(*_):
+    if server.poll() is None:
+        server.terminate()
+def watch():
+    sys.stdin.buffer.read()
+    stop()
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+threading.Thread(target=watch, daemon=True).start()
+signal.signal(signal.SIGTERM, stop)
+signal.signal(signal.SIGINT, stop)
+sys.exit(server.wait())
+`;
+
 const running = new Set<ChildProcess>();
 function killAllOnExit(): void {
   for (const child of running) {
@@ -90,11 +112,11 @@ export async function startJupyterServer(options: StartServerOptions): Promise<R
   ];
   fs.mkdirSync(jupyterConfigDir, { recursive: true });
   fs.mkdirSync(jupyterRuntimeDir, { recursive: true });
-  const child = spawn(env.python, args, {
+  const child = spawn(env.python, ["-c", WATCHDOG, ...args], {
     cwd: options.rootDir,
     // Its own process group, so stop() reaches the kernels it started too.
     detached: true,
-    stdio: options.inheritStdio ? "inherit" : ["ignore", "pipe", "pipe"],
+    stdio: options.inheritStdio ? ["pipe", "inherit", "inherit"] : ["pipe", "pipe", "pipe"],
     env: {
       ...process.env,
       JUPYTER_PATH: jupyterDataDir,
