@@ -1,2 +1,10 @@
-// Filled in by the pool work; the package root re-exports it.
-export {};
+// Thread and process pools with Python's multiprocessing.Pool and concurrent.futures APIs.
+export * from "./errors";
+export { moduleTask, isModuleTask, shipFunction, reviveFunction } from "./ship";
+export type { ShippedFunction, ModuleTask } from "./ship";
+export { ThreadPool, ProcessPool, PoolStateError, defaultChunksize } from "./pool";
+export type { Pool, PoolOptions, CallOptions, MapOptions, Task } from "./pool";
+export { AsyncResult, ResultNotReadyError } from "./async-result";
+export type { AsyncCallbacks } from "./async-result";
+export { Future, ThreadPoolExecutor, ProcessPoolExecutor, asCompleted, wait } from "./executor";
+export type { FutureState, PoolExecutorOptions, ShutdownOptions, ExecutorMapResult, ReturnWhen, WaitOptions } from "./executor";

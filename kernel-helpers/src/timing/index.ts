@@ -1,2 +1,6 @@
-// Filled in by the timing work; the package root re-exports it.
-export {};
+// %time / %timeit analogues, a stopwatch and speedup tables; cpuCount() lives in ../system.
+export { time, formatTime, type TimeResult, type TimingPrintOptions } from "./time";
+export { timeit, formatTimeit, type TimeitOptions, type TimeitResult } from "./timeit";
+export { Stopwatch, type Lap } from "./stopwatch";
+export { speedupTable, type SpeedupInput, type SpeedupRow } from "./speedup";
+export { formatDuration } from "./format";

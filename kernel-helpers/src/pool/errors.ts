@@ -1,0 +1,64 @@
+import { KernelHelpersError } from "../errors";
+
+/**
+ * A function cannot be sent to a worker: it captures variables from outside its own body, is native
+ * or bound, is a class, or its module export is missing. The message names the call (`what`), the
+ * function and the captured variable or the reason.
+ */
+export class FunctionNotShippableError extends KernelHelpersError {
+  /** The captured outer variable, when that is the reason. */
+  readonly variable?: string;
+
+  constructor(message: string, options?: { variable?: string; cause?: unknown }) {
+    super("ERR_FUNCTION_NOT_SHIPPABLE", message, options);
+    if (options?.variable !== undefined) this.variable = options.variable;
+  }
+}
+
+/**
+ * The worker running a task died (`process.exit`, a crash, a signal, out of memory under resource
+ * limits) before the task finished. The pool replaces the worker and keeps going.
+ */
+export class WorkerExitError extends KernelHelpersError {
+  /** The worker's exit code, or null when it was ended by a signal. */
+  readonly exitCode: number | null;
+  /** The signal that ended a child process, e.g. "SIGKILL"; null for threads and normal exits. */
+  readonly signal: NodeJS.Signals | null;
+
+  constructor(message: string, exitCode: number | null, signal: NodeJS.Signals | null, options?: { cause?: unknown }) {
+    super("ERR_WORKER_EXITED", message, options);
+    this.exitCode = exitCode;
+    this.signal = signal;
+  }
+}
+
+/** Work was submitted to a pool or executor after `close()`, `terminate()` or `shutdown()`. */
+export class PoolClosedError extends KernelHelpersError {
+  constructor(message: string) {
+    super("ERR_POOL_CLOSED", message);
+  }
+}
+
+/** Queued or running work was stopped by `terminate()`, a kernel interrupt (SIGINT) or an abort signal. */
+export class PoolTerminatedError extends KernelHelpersError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ERR_POOL_TERMINATED", message, options);
+  }
+}
+
+/** `AsyncResult.get(timeoutMs)` or `Future.result(timeoutMs)` waited longer than `timeoutMs`. */
+export class TimeoutError extends KernelHelpersError {
+  readonly timeoutMs: number;
+
+  constructor(message: string, timeoutMs: number) {
+    super("ERR_TIMEOUT", message);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A future was cancelled before it ran (`Future.cancel()`, `shutdown({ cancelFutures: true })`). */
+export class CancelledError extends KernelHelpersError {
+  constructor(message: string) {
+    super("ERR_CANCELLED", message);
+  }
+}

@@ -1,0 +1,139 @@
+// What travels between a pool and its workers (threads and processes alike), and how errors cross.
+import type { ShippedFunction } from "./ship";
+
+/** One chunk of work: call `fn` on each item (spread when `star`). */
+export interface Job {
+  readonly fn: ShippedFunction;
+  /** The chunk's items; a Float64Array when they were all numbers (see {@link packNumbers}). */
+  readonly items: readonly unknown[] | Float64Array;
+  readonly star: boolean;
+  /** Move typed-array results back instead of copying them (threads only). */
+  readonly transferResults: boolean;
+}
+
+/** Set once per worker: the pool's initializer and max tasks per worker. */
+export interface WorkerSetup {
+  readonly initializer?: ShippedFunction;
+  readonly initargs: readonly unknown[];
+  /** 0 = unlimited. */
+  readonly maxTasks: number;
+}
+
+/** A worker's answer to one {@link Job}. Task errors are answers too, so they keep name, stack and code. */
+export type JobReply =
+  | { readonly ok: true; readonly results: unknown[] | Float64Array; readonly workerId: number; readonly start: number; readonly end: number }
+  | { readonly ok: false; readonly error: SerializedError; readonly workerId: number; readonly start: number; readonly end: number };
+
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly code?: unknown;
+  /** Which item of the chunk threw. */
+  readonly index?: number;
+}
+
+/** Exit code of a worker that retires after `maxtasksperchild` tasks; a task it was handed is re-run. */
+export const RETIRED_EXIT_CODE = 75;
+
+export function serializeError(error: unknown, index?: number): SerializedError {
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { name: error.name, message: error.message, stack: error.stack, ...(code === undefined ? {} : { code }), index };
+  }
+  return { name: "Error", message: `a non-Error value was thrown: ${String(error)}`, index };
+}
+
+const BUILTIN: Record<string, ErrorConstructor> = {
+  Error,
+  TypeError,
+  RangeError,
+  ReferenceError,
+  SyntaxError,
+  EvalError,
+  URIError,
+};
+
+/** Rebuilds a worker's error in the caller's realm with the worker's name, message, stack and code. */
+export function deserializeError(serialized: SerializedError): Error {
+  const Ctor = BUILTIN[serialized.name] ?? Error;
+  const error = new Ctor(serialized.message);
+  if (error.name !== serialized.name) error.name = serialized.name;
+  if (serialized.stack !== undefined) error.stack = serialized.stack;
+  if (serialized.code !== undefined) (error as Error & { code?: unknown }).code = serialized.code;
+  return error;
+}
+
+/** Array buffers of the top-level typed arrays / ArrayBuffers in `values` (one level into arrays for starmap). */
+export function collectTransferables(values: readonly unknown[], depth = 1): ArrayBuffer[] {
+  const found = new Set<ArrayBuffer>();
+  const visit = (value: unknown, level: number): void => {
+    if (value instanceof ArrayBuffer) found.add(value);
+    else if (ArrayBuffer.isView(value) && value.buffer instanceof ArrayBuffer) found.add(value.buffer);
+    else if (Array.isArray(value) && level > 0) for (const v of value) visit(v, level - 1);
+  };
+  for (const value of values) visit(value, depth);
+  return [...found];
+}
+
+/** Below this many items packing is not worth a scan. */
+const PACK_MIN = 32;
+
+/**
+ * All-number arrays travel as one Float64Array: structured clone copies a JS array element by
+ * element (about 1 µs an item round trip, the bulk of a default-chunked map of numbers), a typed
+ * array as one block that can even be transferred. Lossless: every JS number is a float64
+ * (NaN and -0 included).
+ */
+export function packNumbers(values: readonly unknown[]): readonly unknown[] | Float64Array {
+  if (values.length < PACK_MIN) return values;
+  for (let i = 0; i < values.length; i++) if (typeof values[i] !== "number") return values;
+  return Float64Array.from(values as number[]);
+}
+
+// The wire format: flat tuples. Structured clone writes every property name of every message, and
+// for tiny tasks (chunksize 1) the message itself is most of the per-task cost.
+
+/** `[fnKey, flags, items]`; fnKey is "s" + source or "m" + file + "\0" + export; flags: 1 star, 2 transfer results. */
+export type WireJob = [string, number, readonly unknown[] | Float64Array];
+/** `[1, results, workerId, start, end]` or `[0, error, workerId, start, end]`. */
+export type WireReply = [1, unknown[] | Float64Array, number, number, number] | [0, SerializedError, number, number, number];
+
+const fnKeys = new WeakMap<ShippedFunction, string>();
+
+export function encodeJob(job: Job): WireJob {
+  let key = fnKeys.get(job.fn);
+  if (key === undefined) {
+    key = job.fn.kind === "source" ? `s${job.fn.name}\0${job.fn.source}` : `m${job.fn.file}\0${job.fn.exportName}`;
+    fnKeys.set(job.fn, key);
+  }
+  return [key, (job.star ? 1 : 0) | (job.transferResults ? 2 : 0), job.items];
+}
+
+const decodedFns = new Map<string, ShippedFunction>();
+
+export function decodeJob(wire: WireJob): Job {
+  const [key, flags, items] = wire;
+  let fn = decodedFns.get(key);
+  if (fn === undefined) {
+    const split = key.indexOf("\0");
+    fn =
+      key[0] === "s"
+        ? { kind: "source", name: key.slice(1, split), source: key.slice(split + 1) }
+        : { kind: "module", file: key.slice(1, split), exportName: key.slice(split + 1) };
+    decodedFns.set(key, fn);
+  }
+  return { fn, items, star: (flags & 1) !== 0, transferResults: (flags & 2) !== 0 };
+}
+
+export function encodeReply(reply: JobReply): WireReply {
+  return reply.ok
+    ? [1, reply.results, reply.workerId, reply.start, reply.end]
+    : [0, reply.error, reply.workerId, reply.start, reply.end];
+}
+
+export function decodeReply(wire: WireReply): JobReply {
+  return wire[0] === 1
+    ? { ok: true, results: wire[1], workerId: wire[2], start: wire[3], end: wire[4] }
+    : { ok: false, error: wire[1], workerId: wire[2], start: wire[3], end: wire[4] };
+}

@@ -1,0 +1,31 @@
+// The piscina worker file of ThreadPool (loaded from dist/ by filename).
+import Piscina from "piscina";
+import { threadId } from "node:worker_threads";
+import type { WireJob, WorkerSetup } from "./protocol";
+import { collectTransferables, decodeJob, encodeReply, RETIRED_EXIT_CODE } from "./protocol";
+import { TaskRunner } from "./task-runner";
+
+const runner = new TaskRunner(Piscina.workerData as WorkerSetup, threadId);
+
+async function handle(wire: WireJob): Promise<unknown> {
+  const job = decodeJob(wire);
+  // A retired worker exits; a job piscina handed it meanwhile fails with RETIRED_EXIT_CODE and
+  // the pool runs it again on a fresh worker.
+  if (runner.retiring) return new Promise<never>(() => undefined);
+  const reply = await runner.run(job);
+  const encoded = encodeReply(reply);
+  if (runner.retiring) setImmediate(() => process.exit(RETIRED_EXIT_CODE));
+  if (reply.ok && reply.results instanceof Float64Array) {
+    // Packed numbers: this buffer is ours alone, move it.
+    const buffers = [reply.results.buffer as ArrayBuffer];
+    return Piscina.move({ [Piscina.transferableSymbol]: buffers, [Piscina.valueSymbol]: encoded } as never);
+  }
+  if (reply.ok && job.transferResults) {
+    const buffers = collectTransferables(reply.results as unknown[], 0);
+    // piscina's "movable" protocol: transfer these buffers, deliver this value.
+    if (buffers.length > 0) return Piscina.move({ [Piscina.transferableSymbol]: buffers, [Piscina.valueSymbol]: encoded } as never);
+  }
+  return encoded;
+}
+
+export = handle;
