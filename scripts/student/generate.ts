@@ -83,8 +83,11 @@ export function makeStudentNotebook(nb: Notebook, file: string): Notebook {
     if (cell.cell_type === "markdown") return { ...cell, source: result.source };
     const { execution, ...metadata } = cell.metadata;
     void execution;
-    const tags = (metadata.tags ?? []).filter((t) => t !== RAISES_TAG);
-    if (result.raises) tags.push(RAISES_TAG);
+    // A cell without exercise regions keeps the instructor's tags (a deadlock demo raises in both
+    // versions); a cell with regions raises in the student version exactly when its stub runs.
+    const exercise = result.regions.some((region) => region.kind === "solution");
+    const tags = exercise ? (metadata.tags ?? []).filter((t) => t !== RAISES_TAG) : [...(metadata.tags ?? [])];
+    if (exercise && result.raises) tags.push(RAISES_TAG);
     if (tags.length > 0) metadata.tags = tags;
     else delete metadata.tags;
     return { ...cell, source: result.source, metadata, outputs: [], execution_count: null };

@@ -106,6 +106,7 @@ describe("student notebooks", () => {
     code(`${exercise}\ncubes([1, 2])`, { id: "ex1" }),
     code('// BEGIN HIDDEN TESTS\nconsole.log("hidden");\n// END HIDDEN TESTS', { id: "hidden" }),
     markdown("Answer:\n<!-- BEGIN SOLUTION -->\nBecause.\n<!-- END SOLUTION -->", { id: "answer" }),
+    code('throw new Error("deadlock, on purpose");', { id: "demo", tags: ["raises-exception"] }),
   ]);
   (source.cells[2] as CodeCell).outputs = [{ output_type: "stream", name: "stdout", text: "[ 1, 8 ]\n" }];
   (source.cells[2] as CodeCell).execution_count = 3;
@@ -113,7 +114,7 @@ describe("student notebooks", () => {
 
   test("stubs, tags, strips outputs, keeps ids and marks the notebook as generated", () => {
     const s = makeStudentNotebook(source, "/somewhere/99-test.ipynb");
-    assert.deepEqual(s.cells.map((c) => c.id), ["title", "params", "ex1", "hidden", "answer"]);
+    assert.deepEqual(s.cells.map((c) => c.id), ["title", "params", "ex1", "hidden", "answer", "demo"]);
     const ex = s.cells[2] as CodeCell;
     assert.match(sourceText(ex.source), /YOUR CODE HERE/);
     assert.doesNotMatch(sourceText(ex.source), /x \*\* 3/);
@@ -125,6 +126,7 @@ describe("student notebooks", () => {
     assert.equal(sourceText(s.cells[3]!.source), "");
     assert.equal(s.cells[3]!.metadata.tags, undefined);
     assert.match(sourceText(s.cells[4]!.source), /YOUR ANSWER HERE/);
+    assert.deepEqual(s.cells[5]!.metadata.tags, ["raises-exception"], "a demo that raises on purpose keeps its tag");
     assert.match(sourceText(s.cells[0]!.source), /Student version.*npm run student/);
     assert.deepEqual(s.metadata.student, { generated_from: "/somewhere/99-test.ipynb", generator: "npm run student" });
     // Deterministic, so --check can compare bytes.
