@@ -65,6 +65,7 @@ describe("00-check-setup", () => {
     const text = lines.map((l) => l.line).join("\n");
     assert.match(text, /node v20\.\d+\.\d+, tslab \d+\.\d+\.\d+, TypeScript \d+\.\d+/);
     assert.match(text, new RegExp(`cores: ${os.availableParallelism()}\\b`));
+    assert.match(text, /thread [1-9]\d* summed 1\.\.1e6 = 500000500000/, "the worker's result, from a thread other than the notebook's");
     assert.match(text, /✔ worker thread/);
     assert.doesNotMatch(text, /✘/);
   });
