@@ -29,6 +29,11 @@ const REPORT_AFTER_MS = 15;
 /** Handles that do not count as "this rank still has other work pending". */
 const TRANSPORT_RESOURCES = new Set(["MessagePort", "TCPSocketWrap", "TCPServerWrap", "PipeWrap", "TTYWrap", "WriteWrap", "ShutdownWrap", "SignalWrap"]);
 
+/** Waits for the zero-copy sends among `sends` (most are undefined: copied at once). */
+async function settled(sends: (Promise<void> | undefined)[]): Promise<void> {
+  for (const s of sends) if (s) await s;
+}
+
 function isBuffer(x: unknown): x is CommBuffer {
   return ArrayBuffer.isView(x) && !(x instanceof DataView);
 }
@@ -73,7 +78,6 @@ export class Comm {
   private readonly link: Link;
   private reportTimer: NodeJS.Timeout | undefined;
   private reported = false;
-  private holding = false;
 
   /** @internal Use `mpirun(...)` or `await Comm.world()`. */
   constructor(link: Link) {
@@ -82,6 +86,7 @@ export class Comm {
     this.size = link.size;
     this.mailbox = new Mailbox();
     this.mailbox.onChange = () => this.stateChanged();
+    this.mailbox.onPending = (active) => link.hold(active);
     link.attach((e) => this.mailbox.deliver(e));
   }
 
@@ -107,7 +112,8 @@ export class Comm {
 
   /** Sends `obj` (any structured-cloneable value) to rank `dest` with `tag`. */
   async send(obj: unknown, dest: number, tag = 0): Promise<void> {
-    this.post(obj, this.checkRank(dest, "dest"), this.checkTag(tag, "tag", false), 0);
+    const sent = this.post(obj, this.checkRank(dest, "dest"), this.checkTag(tag, "tag", false), 0);
+    if (sent) await sent;
   }
 
   /** Receives a value; `await comm.recv()` is MPI's blocking receive. Fills `status` if given. */
@@ -132,9 +138,11 @@ export class Comm {
   /** Sends and receives in one call, so exchanges between pairs cannot deadlock. */
   async sendrecv<T = any>(sendobj: unknown, dest: number, sendtag = 0, source: number = ANY_SOURCE, recvtag: number = ANY_TAG, status?: Status): Promise<T> {
     const pending = this.postRecv(source, recvtag, 0, "sendrecv");
-    this.post(sendobj, this.checkRank(dest, "dest"), this.checkTag(sendtag, "sendtag", false), 0);
+    const sent = this.post(sendobj, this.checkRank(dest, "dest"), this.checkTag(sendtag, "sendtag", false), 0);
     pending.block();
-    return this.unwrap<T>(await pending.promise, status);
+    const e = await pending.promise;
+    if (sent) await sent;
+    return this.unwrap<T>(e, status);
   }
 
   /** Whether a matching message has arrived (without receiving it); fills `status`. */
@@ -150,7 +158,9 @@ export class Comm {
   async bcast<T = any>(obj: T, root = 0): Promise<T> {
     this.checkRank(root, "root");
     if (this.rank === root) {
-      for (let r = 0; r < this.size; r++) if (r !== root) this.post(obj, r, T_BCAST, 1);
+      const sends = [];
+      for (let r = 0; r < this.size; r++) if (r !== root) sends.push(this.post(obj, r, T_BCAST, 1));
+      await settled(sends);
       return obj;
     }
     return (await this.take(root, T_BCAST, "bcast")).d as T;
@@ -163,7 +173,9 @@ export class Comm {
       if (!Array.isArray(sendobj) || sendobj.length !== this.size) {
         throw new InvalidArgumentError(`Expected \`sendobj\` at the root of scatter to be an array of ${this.size} values (one per rank), got ${describeValue(sendobj)}`);
       }
-      for (let r = 0; r < this.size; r++) if (r !== root) this.post(sendobj[r], r, T_SCATTER, 1);
+      const sends = [];
+      for (let r = 0; r < this.size; r++) if (r !== root) sends.push(this.post(sendobj[r], r, T_SCATTER, 1));
+      await settled(sends);
       return sendobj[root] as T;
     }
     return (await this.take(root, T_SCATTER, "scatter")).d as T;
@@ -212,7 +224,9 @@ export class Comm {
 
   /** Sends the contents of a typed array. */
   async Send(buf: CommBuffer, dest: number, tag = 0): Promise<void> {
-    this.post(this.checkBuffer(buf, "buf"), this.checkRank(dest, "dest"), this.checkTag(tag, "tag", false), 0);
+    // Resolves when buf may be reused: at once when the transport copied it, else once it is sent.
+    const sent = this.post(this.checkBuffer(buf, "buf"), this.checkRank(dest, "dest"), this.checkTag(tag, "tag", false), 0);
+    if (sent) await sent;
   }
 
   /** Receives into `buf` (which must be long enough); fills `status` (count = elements received). */
@@ -293,34 +307,20 @@ export class Comm {
 
   // ---- internals -------------------------------------------------------------------------------
 
-  private post(data: unknown, dest: number, tag: number, ctx: 0 | 1): void {
+  /** Posts an envelope; a promise means the transport still reads `data` (see `Link.post`). */
+  private post(data: unknown, dest: number, tag: number, ctx: 0 | 1): Promise<void> | undefined {
     const envelope: Envelope = { s: this.rank, t: tag, c: ctx, d: data };
     this.mailbox.sent++;
-    if (dest === this.rank) {
-      // A message to oneself is copied like any other, so later changes by the sender cannot leak in.
-      this.mailbox.deliver({ ...envelope, d: structuredClone(data) });
-    } else {
-      this.link.post(dest, envelope);
-    }
+    if (dest !== this.rank) return this.link.post(dest, envelope);
+    // A message to oneself is copied like any other, so later changes by the sender cannot leak in.
+    this.mailbox.deliver({ ...envelope, d: structuredClone(data) });
+    return undefined;
   }
 
   private postRecv(source: number, tag: number, ctx: 0 | 1, operation: string): PendingReceive {
     if (source !== ANY_SOURCE) this.checkRank(source, "source");
     this.checkTag(tag, "tag", true);
-    const pending = this.mailbox.post(source, tag, ctx, operation);
-    if (!this.holding && pending.done() === undefined) {
-      this.holding = true;
-      this.link.hold(true);
-      void pending.promise.then(() => this.release());
-    }
-    return pending;
-  }
-
-  private release(): void {
-    if (this.holding && this.mailbox.pendingCount === 0) {
-      this.holding = false;
-      this.link.hold(false);
-    }
+    return this.mailbox.post(source, tag, ctx, operation);
   }
 
   private async take(source: number, tag: number, operation: string): Promise<Envelope> {
@@ -331,7 +331,8 @@ export class Comm {
 
   private async gatherTo<T>(obj: T, root: number, tag: number, operation: string): Promise<T[] | null> {
     if (this.rank !== root) {
-      this.post(obj, root, tag, 1);
+      const sent = this.post(obj, root, tag, 1);
+      if (sent) await sent;
       return null;
     }
     const out = new Array<T>(this.size);
@@ -344,7 +345,9 @@ export class Comm {
 
   private async bcastInternal<T>(obj: T, tag: number, operation: string): Promise<T> {
     if (this.rank === 0) {
-      for (let r = 1; r < this.size; r++) this.post(obj, r, tag, 1);
+      const sends = [];
+      for (let r = 1; r < this.size; r++) sends.push(this.post(obj, r, tag, 1));
+      await settled(sends);
       return obj;
     }
     return (await this.take(0, tag, operation)).d as T;
@@ -363,9 +366,10 @@ export class Comm {
     for (let mask = 1; mask < this.size; mask <<= 1) {
       const partner = this.rank ^ mask;
       const pending = this.postRecv(partner, T_ALLREDUCE, 1, operation);
-      this.post(acc, partner, T_ALLREDUCE, 1);
+      const sent = this.post(acc, partner, T_ALLREDUCE, 1);
       pending.block();
       const other = (await pending.promise).d as T;
+      if (sent) await sent; // combine may write into acc: not before the transport has read it
       acc = partner < this.rank ? combine(other, acc) : combine(acc, other);
     }
     return acc;

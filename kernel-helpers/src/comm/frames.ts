@@ -1,64 +1,174 @@
 /**
- * Length-prefixed frames of v8-serialized values over a byte stream: the wire format of the
- * processes and mpiexec transports. v8's serializer is Node's structured clone, so Map, Set, Date
- * and typed arrays arrive as they left, like with worker threads.
+ * Length-prefixed frames over a byte stream: the wire format of the processes and mpiexec
+ * transports.
+ *
+ * Two kinds of body:
+ * - a v8-serialized value (Node's structured clone, so Map, Set, Date and typed arrays arrive as
+ *   they left, like with worker threads): control messages and envelopes carrying objects;
+ * - an envelope whose data is one typed array (the buffer forms `Send`, `Bcast`, `Allreduce`…):
+ *   a fixed binary header and the array's raw bytes, with no serializer on either side and only
+ *   the view's own bytes on the wire (v8 would send its whole ArrayBuffer).
+ *
+ * Layout: `u32 length | u8 kind | body`, where length counts kind + body.
+ * Typed-array body: `u32 source | i32 tag | u8 context | u8 array type | u16 0 | bytes`.
  */
 import type { Socket } from "node:net";
 import v8 from "node:v8";
+import type { Envelope } from "./protocol";
 
-/** Writes one value as a frame; the header and body go out without concatenating them. */
+const KIND_V8 = 0;
+const KIND_ARRAY = 1;
+const PREFIX = 5; // u32 length + u8 kind
+const ARRAY_HEADER = 12;
+/** Bodies up to this size are copied into one buffer and written with a single `write`. */
+const COPY_LIMIT = 64 * 1024;
+
+type ArrayConstructor = new (buffer: ArrayBuffer, byteOffset?: number, length?: number) => ArrayBufferView;
+const ARRAY_TYPES: ArrayConstructor[] = [
+  Float64Array, Float32Array, Int32Array, Int16Array, Int8Array, Uint32Array, Uint16Array, Uint8Array, Uint8ClampedArray, BigInt64Array, BigUint64Array,
+];
+const ARRAY_CODE = new Map<Function, number>(ARRAY_TYPES.map((c, i) => [c, i]));
+
+/** The index of `value`'s typed-array class, or -1 (not a typed array, or a subclass such as Buffer). */
+export function arrayCode(value: unknown): number {
+  if (!ArrayBuffer.isView(value)) return -1;
+  // Buffer (a Uint8Array subclass) and user subclasses would come back as their base class: v8 keeps them apart.
+  return ARRAY_CODE.get(value.constructor) ?? -1;
+}
+
+function prefix(target: Buffer, length: number, kind: number): void {
+  target.writeUInt32BE(length, 0);
+  target[4] = kind;
+}
+
+/** Writes one value as a v8-serialized frame, with a single `write`. */
 export function writeFrame(socket: Socket, value: unknown): void {
   const body = v8.serialize(value);
-  const header = Buffer.allocUnsafe(4);
-  header.writeUInt32BE(body.length, 0);
+  if (body.length <= COPY_LIMIT) {
+    const frame = Buffer.allocUnsafe(PREFIX + body.length);
+    prefix(frame, body.length + 1, KIND_V8);
+    body.copy(frame, PREFIX);
+    socket.write(frame);
+    return;
+  }
+  const head = Buffer.allocUnsafe(PREFIX);
+  prefix(head, body.length + 1, KIND_V8);
   socket.cork();
-  socket.write(header);
+  socket.write(head);
   socket.write(body);
   socket.uncork();
 }
 
-/** Reassembles frames from chunks; copies a body at most once (none when it sits in one chunk). */
+/**
+ * Writes an envelope. A typed-array payload goes out as raw bytes: small ones copied into the
+ * frame, large ones straight from the caller's memory, in which case the returned promise settles
+ * once the socket has taken them (the caller must not change the array before: MPI's rule for a
+ * blocking send's buffer). Otherwise undefined: the data was copied already.
+ */
+export function writeEnvelope(socket: Socket, envelope: Envelope): Promise<void> | undefined {
+  const code = arrayCode(envelope.d);
+  if (code < 0) {
+    writeFrame(socket, envelope);
+    return undefined;
+  }
+  const view = envelope.d as ArrayBufferView;
+  const n = view.byteLength;
+  const small = n <= COPY_LIMIT;
+  const head = Buffer.allocUnsafe(PREFIX + ARRAY_HEADER + (small ? n : 0));
+  prefix(head, 1 + ARRAY_HEADER + n, KIND_ARRAY);
+  head.writeUInt32BE(envelope.s, 5);
+  head.writeInt32BE(envelope.t, 9);
+  head[13] = envelope.c;
+  head[14] = code;
+  head.writeUInt16BE(0, 15);
+  const bytes = Buffer.from(view.buffer, view.byteOffset, n);
+  if (small) {
+    bytes.copy(head, PREFIX + ARRAY_HEADER);
+    socket.write(head);
+    return undefined;
+  }
+  return new Promise((resolve) => {
+    socket.cork();
+    socket.write(head);
+    // Resolves on error too: a broken connection is reported by the coordinator, not by this send.
+    socket.write(bytes, () => resolve());
+    socket.uncork();
+  });
+}
+
+/**
+ * Reassembles frames from chunks. A body that spans chunks is copied once, as its chunks arrive,
+ * into memory of its final size: for a typed array, the ArrayBuffer the receiver gets.
+ */
 export class FrameReader {
-  private chunks: Buffer[] = [];
-  private total = 0;
-  private need = -1;
+  private head = Buffer.allocUnsafe(PREFIX + ARRAY_HEADER);
+  private headLength = 0;
+  /** The body being filled (after its headers), and how far. */
+  private body: Uint8Array | undefined;
+  private filled = 0;
+  private kind = 0;
+  private meta: { s: number; t: number; c: 0 | 1; code: number } | undefined;
 
   constructor(private readonly onFrame: (value: unknown) => void) {}
 
   push(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.total += chunk.length;
-    for (;;) {
-      if (this.need < 0) {
-        if (this.total < 4) return;
-        this.need = this.take(4).readUInt32BE(0);
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.body === undefined) {
+        at = this.readHeaders(chunk, at);
+        continue;
       }
-      if (this.total < this.need) return;
-      const body = this.take(this.need);
-      this.need = -1;
-      this.onFrame(v8.deserialize(body));
+      const k = Math.min(chunk.length - at, this.body.length - this.filled);
+      this.body.set(chunk.subarray(at, at + k), this.filled);
+      this.filled += k;
+      at += k;
+      if (this.filled === this.body.length) this.complete(this.body);
     }
   }
 
-  private take(n: number): Buffer {
-    this.total -= n;
-    const first = this.chunks[0]!;
-    if (first.length >= n) {
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-      return first.subarray(0, n);
+  /** Consumes prefix (and typed-array header) bytes; may complete whole small frames in place. */
+  private readHeaders(chunk: Buffer, at: number): number {
+    // Fast path: a whole frame in this chunk, nothing buffered — decode from the chunk itself.
+    if (this.headLength === 0 && chunk.length - at >= PREFIX) {
+      const length = chunk.readUInt32BE(at);
+      const kind = chunk[at + 4]!;
+      if (kind === KIND_V8 && chunk.length - at >= 4 + length) {
+        this.onFrame(v8.deserialize(chunk.subarray(at + PREFIX, at + 4 + length)));
+        return at + 4 + length;
+      }
     }
-    const out = Buffer.allocUnsafe(n);
-    let offset = 0;
-    while (offset < n) {
-      const c = this.chunks[0]!;
-      const k = Math.min(c.length, n - offset);
-      c.copy(out, offset, 0, k);
-      offset += k;
-      if (k === c.length) this.chunks.shift();
-      else this.chunks[0] = c.subarray(k);
+    const need = this.headLength < PREFIX ? PREFIX : PREFIX + ARRAY_HEADER;
+    const k = Math.min(need - this.headLength, chunk.length - at);
+    chunk.copy(this.head, this.headLength, at, at + k);
+    this.headLength += k;
+    at += k;
+    if (this.headLength < need) return at;
+    const length = this.head.readUInt32BE(0);
+    this.kind = this.head[4]!;
+    if (this.kind === KIND_ARRAY && this.headLength === PREFIX) return at; // read the array header next
+    if (this.kind === KIND_V8) {
+      this.meta = undefined;
+      this.body = new Uint8Array(length - 1);
+    } else {
+      this.meta = { s: this.head.readUInt32BE(5), t: this.head.readInt32BE(9), c: this.head[13] as 0 | 1, code: this.head[14]! };
+      this.body = new Uint8Array(length - 1 - ARRAY_HEADER);
     }
-    return out;
+    this.filled = 0;
+    if (this.body.length === 0) this.complete(this.body);
+    return at;
+  }
+
+  private complete(body: Uint8Array): void {
+    this.body = undefined;
+    this.headLength = 0;
+    if (this.kind === KIND_V8) {
+      this.onFrame(v8.deserialize(body));
+      return;
+    }
+    const { s, t, c, code } = this.meta!;
+    const Ctor = ARRAY_TYPES[code]!;
+    const bytesPer = (Ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+    this.onFrame({ s, t, c, d: new Ctor(body.buffer as ArrayBuffer, 0, body.length / bytesPer) } satisfies Envelope);
   }
 }
 

@@ -7,8 +7,12 @@ import type { Envelope, RankReport } from "./protocol";
 export interface Link {
   readonly rank: number;
   readonly size: number;
-  /** Sends to another rank (never to itself: the communicator delivers those locally). */
-  post(dest: number, envelope: Envelope): void;
+  /**
+   * Sends to another rank (never to itself: the communicator delivers those locally). Returns a
+   * promise when the transport still reads the caller's typed array (zero-copy send): the
+   * communicator awaits it before the array may change. Undefined when the data was copied.
+   */
+  post(dest: number, envelope: Envelope): Promise<void> | undefined;
   /** Sends a report to the coordinator (a no-op when nobody watches). */
   report(report: RankReport): void;
   /** Whether a coordinator watches for deadlocks, so blocked-state reports are worth sending. */

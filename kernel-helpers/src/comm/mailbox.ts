@@ -41,6 +41,12 @@ export class Mailbox {
   private readonly posted: Posted[] = [];
   /** Called whenever the set of awaited receives or the counters change while blocked. */
   onChange: () => void = () => {};
+  /**
+   * Called with true when the first receive is posted and with false when the last one completes:
+   * the transport keeps the process alive exactly while some receive is outstanding. Synchronous
+   * and edge-triggered, so no completion can slip between a check and a promise callback.
+   */
+  onPending: (active: boolean) => void = () => {};
 
   deliver(envelope: Envelope): void {
     this.received++;
@@ -49,6 +55,7 @@ export class Mailbox {
       this.unexpected.push(envelope);
     } else {
       const [p] = this.posted.splice(i, 1);
+      if (this.posted.length === 0) this.onPending(false);
       p!.resolve(envelope);
     }
     this.onChange();
@@ -73,6 +80,7 @@ export class Mailbox {
       };
     });
     this.posted.push(entry);
+    if (this.posted.length === 1) this.onPending(true);
     return {
       promise,
       block: () => {
@@ -88,11 +96,6 @@ export class Mailbox {
   /** Whether a matching message is already here (`iprobe`), without receiving it. */
   peek(source: number, tag: number, ctx: 0 | 1): Envelope | undefined {
     return this.unexpected.find((e) => matches({ source, tag, ctx }, e));
-  }
-
-  /** How many receives are posted (awaited or not). */
-  get pendingCount(): number {
-    return this.posted.length;
   }
 
   /** The receives the rank currently awaits. */

@@ -8,7 +8,7 @@
  */
 import net from "node:net";
 import { CommSetupError } from "./errors";
-import { onFrames, writeFrame } from "./frames";
+import { onFrames, writeEnvelope, writeFrame } from "./frames";
 import type { Link } from "./link";
 import type { CoordinatorMessage, Envelope, Hello, RankReport } from "./protocol";
 
@@ -119,13 +119,14 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
     size,
     watched: info.deadlockDetection,
     post(dest, envelope) {
-      writeFrame(peers[dest]!, envelope);
+      return writeEnvelope(peers[dest]!, envelope);
     },
     report(report: RankReport) {
       writeFrame(control, report);
     },
     hold(active) {
-      for (const s of sockets()) active ? s.ref() : s.unref();
+      // One ref'd handle keeps the process alive; the control socket lives as long as the run.
+      active ? control.ref() : control.unref();
     },
     abort(code) {
       writeFrame(control, { type: "abort", code } satisfies RankReport);

@@ -7,6 +7,7 @@ import type { MessagePort } from "node:worker_threads";
 import { reviveFunction } from "../pool/ship";
 import type { ShippedFunction } from "../pool/ship";
 import { Comm } from "./comm";
+import { arrayCode } from "./frames";
 import type { Link } from "./link";
 import type { Envelope, RankReport } from "./protocol";
 import { serializeError } from "./serialize-error";
@@ -28,7 +29,16 @@ const link: Link = {
   size: data.size,
   watched: true,
   post(dest: number, envelope: Envelope) {
-    data.ports[dest]!.postMessage(envelope);
+    const d = envelope.d;
+    if (arrayCode(d) >= 0 && !((d as ArrayBufferView).buffer instanceof SharedArrayBuffer) && (d as ArrayBufferView).byteLength < (d as ArrayBufferView).buffer.byteLength) {
+      // Structured clone would copy the view's whole ArrayBuffer (a Scatter part: all parts). Copy
+      // just the view, once, and hand that copy over instead of cloning it again.
+      const part = (d as unknown as { slice(): ArrayBufferView }).slice();
+      data.ports[dest]!.postMessage({ ...envelope, d: part }, [part.buffer as ArrayBuffer]);
+    } else {
+      data.ports[dest]!.postMessage(envelope);
+    }
+    return undefined;
   },
   report(report: RankReport) {
     port.postMessage(report);

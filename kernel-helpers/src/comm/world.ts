@@ -25,7 +25,9 @@ function singletonLink(): Link {
     rank: 0,
     size: 1,
     watched: false,
-    post() {},
+    post() {
+      return undefined;
+    },
     report() {},
     hold() {},
     abort(code) {

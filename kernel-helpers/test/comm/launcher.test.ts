@@ -9,8 +9,8 @@ import { leftoverRanks, mpiexecMissing } from "./helpers";
 const cli = path.resolve(__dirname, "../../dist/cli.js");
 const hello = path.join(__dirname, "fixtures", "hello.js");
 
-function run(command: string, args: string[]) {
-  return spawnSync(command, args, { encoding: "utf8", timeout: 60_000, cwd: path.resolve(__dirname, "../../..") });
+function run(command: string, args: string[], timeout = 60_000) {
+  return spawnSync(command, args, { encoding: "utf8", timeout, cwd: path.resolve(__dirname, "../../..") });
 }
 
 describe("npx kernel-helpers mpirun", () => {
@@ -19,6 +19,15 @@ describe("npx kernel-helpers mpirun", () => {
     assert.equal(r.status, 0, r.stderr);
     for (const rank of [0, 1, 2]) assert.match(r.stdout, new RegExp(`^\\[${rank}\\] hello from rank ${rank} of 3$`, "m"));
     assert.match(r.stdout, /^\[0\] sum of ranks 3$/m);
+    assert.deepEqual(leftoverRanks(), []);
+  });
+
+  it("a program ends after receives that were all posted before their messages came", () => {
+    // Regression: the process stayed alive (sockets held) when a second posted receive completed last.
+    const r = run(process.execPath, [cli, "mpirun", "-n", "3", hello, "late"], 30_000);
+    assert.equal(r.signal, null, "mpirun did not end");
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^sum of ranks 3$/m);
     assert.deepEqual(leftoverRanks(), []);
   });
 
