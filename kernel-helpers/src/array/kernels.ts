@@ -71,7 +71,12 @@ function readBlock(r: Extract<Recipe, { op: "file" }>): Float64Array {
 }
 
 function binary(fn: BinaryOp, a: Float64Array | number, b: Float64Array | number, n: number): Float64Array {
-  const out = new Float64Array(n);
+  return binaryInto(fn, a, b, new Float64Array(n));
+}
+
+/** `out[i] = a[i] fn b[i]` (a number stands for itself at every index); returns `out`. */
+function binaryInto(fn: BinaryOp, a: Float64Array | number, b: Float64Array | number, out: Float64Array): Float64Array {
+  const n = out.length;
   const av = typeof a === "number" ? undefined : a;
   const bv = typeof b === "number" ? undefined : b;
   const as = a as number;
@@ -153,11 +158,40 @@ export interface Partial {
 }
 
 // The hot loops live in small functions of their own: V8 optimizes them quickly and well, where
-// the same loop inside the big reduceBlock ran ~10× slower.
+// the same loop inside the big reduceBlock ran ~10× slower. Four accumulators break the chain of
+// dependent additions (each add waits for the previous one otherwise): ~1.7× faster here.
 function sumOf(x: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i]!;
-  return s;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const n = x.length;
+  const m = n - (n % 4);
+  let i = 0;
+  for (; i < m; i += 4) {
+    s0 += x[i]!;
+    s1 += x[i + 1]!;
+    s2 += x[i + 2]!;
+    s3 += x[i + 3]!;
+  }
+  for (; i < n; i++) s0 += x[i]!;
+  return s0 + s1 + (s2 + s3);
+}
+
+function squaredDeviations(x: Float64Array, mean: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  const n = x.length;
+  const m = n - (n % 2);
+  let i = 0;
+  for (; i < m; i += 2) {
+    const d0 = x[i]! - mean;
+    const d1 = x[i + 1]! - mean;
+    s0 += d0 * d0;
+    s1 += d1 * d1;
+  }
+  for (; i < n; i++) s0 += (x[i]! - mean) * (x[i]! - mean);
+  return s0 + s1;
 }
 
 function minOf(x: Float64Array): number {
@@ -172,8 +206,113 @@ function maxOf(x: Float64Array): number {
   return m;
 }
 
+// Streaming whole-block reductions. Reading a 32 MiB block into memory and then summing it moves
+// every byte through RAM twice (~1.9 GB/s here); reading 128 KiB at a time into a buffer that
+// stays in the CPU cache and reducing it there runs at ~5 GB/s, and allocates nothing per block.
+
+/** Elements per piece: 128 KiB, well inside the per-core L2 cache. */
+const PIECE = 16 * 1024;
+/** Scratch pieces, reused by every reduction in this thread (one per recipe node per piece). */
+const scratch: Float64Array[] = [];
+
+function scratchPiece(k: number): Float64Array {
+  return (scratch[k] ??= new Float64Array(PIECE));
+}
+
+/** Whether a block can be produced piece by piece: contiguous files, fills, values, elementwise ops on those. */
+function streamable(r: Recipe | number): boolean {
+  if (typeof r === "number") return true;
+  switch (r.op) {
+    case "file":
+      return r.shape[0] === 1 || r.shape[1] === r.rowStride;
+    case "fill":
+      return true;
+    case "value":
+      return r.value instanceof Float64Array;
+    case "binary":
+      return streamable(r.a) && streamable(r.b);
+    default:
+      return false;
+  }
+}
+
+/** Reads `len` elements from `r`'s file starting at element `start` of the block into `out`. */
+function readPiece(r: Extract<Recipe, { op: "file" }>, fds: Map<string, number>, start: number, out: Uint8Array): void {
+  let fd = fds.get(r.path);
+  if (fd === undefined) fds.set(r.path, (fd = fs.openSync(r.path, "r")));
+  const position = r.offset + start * 8;
+  let done = 0;
+  while (done < out.byteLength) {
+    const n = fs.readSync(fd, out, done, out.byteLength - done, position + done);
+    if (n === 0) throw new Error(`fromFile: ${r.path} ends before byte ${position + out.byteLength} (is shape right?)`);
+    done += n;
+  }
+}
+
+/**
+ * Elements `[start, start + len)` of the block `r` describes, in a scratch piece (or a view of a
+ * value). `next` is the first free scratch index; returns it advanced past what was used.
+ */
+function evalPiece(r: Recipe, start: number, len: number, fds: Map<string, number>, next: { k: number }): Float64Array {
+  switch (r.op) {
+    case "value":
+      return (r.value as Float64Array).subarray(start, start + len);
+    case "fill":
+      return scratchPiece(next.k++).subarray(0, len).fill(r.value);
+    case "file": {
+      const out = scratchPiece(next.k++).subarray(0, len);
+      readPiece(r, fds, start, new Uint8Array(out.buffer, out.byteOffset, len * 8));
+      return out;
+    }
+    case "binary": {
+      const a = typeof r.a === "number" ? r.a : evalPiece(r.a, start, len, fds, next);
+      const b = typeof r.b === "number" ? r.b : evalPiece(r.b, start, len, fds, next);
+      const out = scratchPiece(next.k++).subarray(0, len);
+      binaryInto(r.fn, a, b, out);
+      return out;
+    }
+    default:
+      throw new Error(`evalPiece: recipe ${r.op} is not streamable`);
+  }
+}
+
+/** Whole-block `op` of a streamable recipe, piece by piece; `a[0]` is the result, `b[0]` std's M2. */
+function reduceStreaming(recipe: Recipe, op: ReduceOp): Partial {
+  const [rows, cols] = recipe.shape;
+  const total = rows * cols;
+  const fds = new Map<string, number>();
+  let n = 0;
+  let acc = op === "min" ? Infinity : op === "max" ? -Infinity : 0;
+  let m2 = 0;
+  try {
+    for (let start = 0; start < total; start += PIECE) {
+      const len = Math.min(PIECE, total - start);
+      const x = evalPiece(recipe, start, len, fds, { k: 0 });
+      if (op === "min") acc = Math.min(acc, minOf(x));
+      else if (op === "max") acc = Math.max(acc, maxOf(x));
+      else if (op === "std") {
+        // Chan et al.: merge this piece's (count, mean, M2) into the running one.
+        const mean = sumOf(x) / len;
+        const pm2 = squaredDeviations(x, mean);
+        const merged = n + len;
+        const delta = mean - acc;
+        acc += (delta * len) / merged;
+        m2 += pm2 + (delta * delta * n * len) / merged;
+        n = merged;
+        continue;
+      } else acc += sumOf(x);
+      n += len;
+    }
+  } finally {
+    for (const fd of fds.values()) fs.closeSync(fd);
+  }
+  const a = new Float64Array([op === "mean" ? acc / total : acc]);
+  return op === "std" ? { n: total, a, b: new Float64Array([m2]) } : { n: total, a };
+}
+
 /** Reduces one block along `axis` (null: everything) into a {@link Partial}. */
 export function reduceBlock(recipe: Recipe, op: ReduceOp, axis: 0 | 1 | null): Partial {
+  if (axis === null && streamable(recipe)) return reduceStreaming(recipe, op);
   const x = evalBlock(recipe);
   const [rows, cols] = recipe.shape;
   const outLen = axis === null ? 1 : axis === 0 ? cols : rows;

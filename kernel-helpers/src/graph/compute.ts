@@ -18,7 +18,7 @@ export type SchedulerName = "sync" | "threads" | "processes" | "cluster";
 /** Options of {@link compute} and {@link persist}. */
 export interface ComputeOptions {
   /**
-   * Where tasks run: "sync" (this thread, one at a time; runs closures), "threads" (a ThreadPool),
+   * Where tasks run: "sync" (this thread, one at a time; runs closures), "threads" (a ThreadPool, kept for later computes like dask's),
    * "processes" (a ProcessPool), "cluster" (BullMQ workers on Redis, see `redis`), or an
    * {@link GraphExecutor} you made with `makeExecutor` and reuse across computes.
    * @default "threads"
@@ -86,6 +86,21 @@ function plan(values: readonly unknown[]): Plan {
   return { delayeds, assemble, rebuild };
 }
 
+// Like dask's threaded scheduler, "threads" reuses one pool per size across computes: starting
+// worker threads and loading the task modules in them costs ~250 ms, more than many a compute.
+// Idle pool threads do not keep the process alive (piscina unrefs them), so nothing needs closing.
+const sharedThreads = new Map<number, Promise<GraphExecutor>>();
+
+function sharedThreadsExecutor(workers: number): Promise<GraphExecutor> {
+  let executor = sharedThreads.get(workers);
+  if (!executor) {
+    executor = makeExecutor("threads", { workers });
+    sharedThreads.set(workers, executor);
+    executor.catch(() => sharedThreads.delete(workers));
+  }
+  return executor;
+}
+
 async function run(values: readonly unknown[], options: ComputeOptions): Promise<{ plan: Plan; results: Map<string, unknown> }> {
   const p = plan(values);
   const callbacks: SchedulerCallbacks[] = [...(options.callbacks ?? [])];
@@ -99,7 +114,9 @@ async function run(values: readonly unknown[], options: ComputeOptions): Promise
   const scheduler = options.scheduler ?? "threads";
   let executor: GraphExecutor;
   let owned = false;
-  if (typeof scheduler === "string") {
+  if (scheduler === "threads") {
+    executor = await sharedThreadsExecutor(options.workers ?? cpuCount());
+  } else if (typeof scheduler === "string") {
     executor = await makeExecutor(scheduler, {
       workers: options.workers ?? (scheduler === "cluster" ? 64 : Math.max(1, Math.min(cpuCount(), graph.size))),
       redis: options.redis,
