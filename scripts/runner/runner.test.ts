@@ -107,6 +107,13 @@ describe("runNotebook on bad notebooks", () => {
     assert.equal(next!.status, "passed");
   });
 
+  it("with allowErrors, goes on after a timed-out cell whose kernel answered the interrupt", async () => {
+    const result = await runNotebook(fixture("infinite-loop.ipynb"), options({ allowErrors: true }));
+    assert.equal(result.status, "passed", JSON.stringify(result.error));
+    assert.deepEqual(result.cells.map((c) => c.status), ["passed", "failed", "passed"]);
+    assert.equal(stdout(codeCell(result.notebook, 2)), "not reached\n");
+  });
+
   it("reports a kernel that exits", () => {
     const result = results.get("process-exit.ipynb")!;
     assert.equal(result.error?.code, "ERR_DEAD_KERNEL");

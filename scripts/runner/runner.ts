@@ -71,7 +71,7 @@ export interface RunOptions extends RunnerHooks {
   readonly timeoutMs?: number;
   /** Timeout for the whole notebook, kernel start included. @default 3600000 */
   readonly notebookTimeoutMs?: number;
-  /** Go on after a cell fails; the notebook then passes unless it timed out or its kernel died. @default false */
+  /** Go on after a cell fails or times out and is interrupted; the notebook then passes unless its kernel died or was killed, or the notebook's timeout expired. @default false */
   readonly allowErrors?: boolean;
   /** Cells with this tag are not run. @default "skip-execution" */
   readonly skipCellsWithTag?: string;
@@ -220,6 +220,10 @@ export class NotebookRunner {
           if (outcome.kind === "timeout") {
             const killed = await this.interruptOrKill(cell);
             wedged = killed;
+            // Like nbclient: a cell whose kernel answered the interrupt is an error like any other
+            // (--allow-errors goes on); a killed kernel or the notebook's own timeout ends the run.
+            fatal = killed || notebookBound;
+            if (!fatal) await delay(ABORT_WINDOW_MS);
             cellFailure = new CellTimeoutError(this.path, index, notebookBound ? this.notebookTimeoutMs : timeouts[k]!, killed, notebookBound);
           } else if (outcome.kind === "dead") {
             wedged = true;

@@ -31,3 +31,24 @@ it("a function defined in a tslab cell runs on ThreadPool and ProcessPool; closu
     fs.rmSync(outputDir, { recursive: true, force: true });
   }
 });
+
+it("interrupting the kernel cancels a pool's work and stops its busy workers; the pool keeps working", { timeout: 180_000 }, async () => {
+  // The runner interrupts each 60 s cell after its 3 s timeout (the tag timeout=3) and, with
+  // allowErrors, goes on in the same kernel — as a student pressing ■ and running the next cell.
+  const outputDir = fs.mkdtempSync(path.join(os.tmpdir(), "pool-interrupt-"));
+  try {
+    const result = await runNotebook(path.join(__dirname, "fixtures", "pool-interrupt.ipynb"), { outputDir, allowErrors: true, timeoutMs: 120_000 });
+    assert.ok(result.notebook, "the executed notebook is returned");
+    const cells = result.notebook.cells.filter((c) => c.cell_type === "code").map((c) => text((c as { outputs: Output[] }).outputs));
+    const detail = `${JSON.stringify(result.error)}\n${cells.join("\n---\n")}`;
+    assert.equal(result.status, "passed", `the kernel answered both interrupts (it was not killed): ${detail}`);
+    assert.deepEqual(result.cells.map((c) => c.status), ["passed", "failed", "passed", "failed", "passed", "passed"], detail);
+    assert.match(cells[2]!, /PROCESS AFTER \[2,4,6\]/);
+    assert.match(cells[2]!, /BUSY WORKERS ALIVE 0/, "the processes running the interrupted tasks were stopped");
+    assert.match(cells[4]!, /THREAD AFTER \[2,4,6\]/);
+    const cpu = Number(/CPU WHILE IDLE (\S+)/.exec(cells[4]!)?.[1]);
+    assert.ok(cpu < 0.5, `threads running the interrupted tasks were stopped (an idle second used ${cpu} s of CPU)`);
+  } finally {
+    fs.rmSync(outputDir, { recursive: true, force: true });
+  }
+});
