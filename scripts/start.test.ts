@@ -8,15 +8,7 @@ import os from "node:os";
 import { after, test } from "node:test";
 import { projectRoot } from "./jupyter/paths";
 import { freePort } from "./jupyter/server";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive as alive } from "./runner/processes";
 
 /** Pids whose command line contains `needle` (this machine's /proc). */
 function pidsMatching(needle: string): number[] {

@@ -5,7 +5,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { LOREM_PARAGRAPHS, makeLoremFiles, mulberry32, staleLoremFiles } from "./make-lorem";
+import { mulberry32 } from "kernel-helpers/dist/ml/random";
+import { LOREM_PARAGRAPHS, makeLoremFiles, staleLoremFiles } from "./make-lorem";
 
 const root = path.resolve(__dirname, "..", "..");
 

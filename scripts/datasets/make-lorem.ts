@@ -4,6 +4,7 @@
 // files can be checked against it (`--check`, and scripts/datasets/lorem.test.ts).
 import fs from "node:fs";
 import path from "node:path";
+import { mulberry32 } from "kernel-helpers/dist/ml/random";
 import { LoremIpsum } from "lorem-ipsum";
 
 /** Where the files live, relative to the repository root. */
@@ -14,21 +15,6 @@ export const LOREM_FILES = 8;
 export const LOREM_SEED = 20240;
 /** Paragraphs per file: enough words (≈ 1–2 k per file) to make a word count worth splitting. */
 export const LOREM_PARAGRAPHS = 24;
-
-/**
- * mulberry32: a tiny, well-known 32-bit seeded generator. Its output for a seed is fixed forever,
- * which is all the data set needs (Math.random cannot be seeded).
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The file names and contents, in order: `lorem-00.txt` … `lorem-07.txt`, one paragraph a line. */
 export function makeLoremFiles(): Map<string, string> {

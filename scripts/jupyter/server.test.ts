@@ -5,15 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { projectRoot } from "./paths";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive as alive } from "../runner/processes";
 
 test("a server whose Node parent dies by SIGKILL stops by itself", async () => {
   const script = `

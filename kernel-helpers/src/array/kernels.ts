@@ -7,6 +7,7 @@
  * Every block is 2-D here (rows × cols, row-major); a 1-D array is one row.
  */
 import fs from "node:fs";
+import { mulberry32 } from "../ml/random";
 import { reviveFunction, type ShippedFunction } from "../pool/ship";
 
 /** Elementwise operators. */
@@ -32,18 +33,6 @@ export type Recipe =
   | { readonly op: "binary"; readonly fn: BinaryOp; readonly a: Recipe | number; readonly b: Recipe | number; readonly shape: readonly [number, number] }
   | { readonly op: "map"; readonly fn: ShippedFunction; readonly a: Recipe; readonly shape: readonly [number, number] }
   | { readonly op: "transpose"; readonly a: Recipe; readonly shape: readonly [number, number] };
-
-// mulberry32: small, fast, good enough for teaching; one stream per block from (seed, block).
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function readBlock(r: Extract<Recipe, { op: "file" }>): Float64Array {
   const [rows, cols] = r.shape;
@@ -105,7 +94,7 @@ export function evalBlock(recipe: Recipe): Float64Array {
     case "fill":
       return new Float64Array(rows * cols).fill(recipe.value);
     case "random": {
-      const next = rng(recipe.seed);
+      const next = mulberry32(recipe.seed); // one stream per block, from (seed, block)
       const out = new Float64Array(rows * cols);
       if (recipe.dist === "uniform") for (let i = 0; i < out.length; i++) out[i] = next();
       else {

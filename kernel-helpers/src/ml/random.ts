@@ -123,3 +123,19 @@ export function checkRandomState(randomState: RandomStateLike): RandomState {
   if (randomState === undefined || randomState === null) return new RandomState(Math.floor(Math.random() * 2 ** 32));
   return new RandomState(randomState);
 }
+
+/**
+ * mulberry32: a tiny 32-bit seeded generator whose stream for a seed is fixed forever. For the
+ * many cheap independent streams the course needs besides {@link RandomState}: one per array block
+ * (`da.random`) and one per lorem data file.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
