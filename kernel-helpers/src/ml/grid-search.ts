@@ -32,9 +32,11 @@ export interface GridSearchOptions {
    */
   readonly nJobs?: number;
   /**
-   * Where parallel fits run (ignored when `nJobs` is 1): worker `"threads"`, child `"processes"` (like
-   * joblib's default), or `"graph"` (each fit a task of the task-graph scheduler).
-   * @default "threads"
+   * Where parallel fits run (ignored when `nJobs` is 1): child `"processes"` (joblib's default, and
+   * the faster here: 13 000 samples, 8 fits on 2 cores took 14.8 s on processes, 16.9 s on threads,
+   * whose WebAssembly instances share one allocator and GC), worker `"threads"`, or `"graph"` (each
+   * fit a task of the task-graph scheduler).
+   * @default "processes"
    */
   readonly backend?: SearchBackend;
   /**
@@ -142,7 +144,7 @@ export class GridSearchCV {
     const verbose = options.verbose ?? 0;
     if (typeof verbose !== "number") throw new InvalidArgumentError(`Expected \`verbose\` to be a number, got ${describeValue(verbose)}`);
     if (options.nJobs !== undefined) resolveNJobs(options.nJobs);
-    const backend = options.backend ?? "threads";
+    const backend = options.backend ?? "processes";
     if (!["threads", "processes", "graph"].includes(backend)) {
       throw new InvalidArgumentError(`Expected \`backend\` to be "threads", "processes" or "graph", got ${describeValue(backend)}`);
     }
@@ -189,7 +191,7 @@ export class GridSearchCV {
     const results =
       nJobs === 1 && !this.options.pool && this.options.backend !== "graph"
         ? await runSerially(tasks, onResult, signal)
-        : await runFitTasks(tasks, onResult, { nJobs, backend: this.options.backend ?? "threads", pool: this.options.pool, graphScheduler: this.options.scheduler, signal });
+        : await runFitTasks(tasks, onResult, { nJobs, backend: this.options.backend ?? "processes", pool: this.options.pool, graphScheduler: this.options.scheduler, signal });
 
     this.results = summarise(candidates, nSplits, results);
     this.splitCount = nSplits;
