@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Piscina from "piscina";
+import { median } from "simple-statistics";
 import { ProcessPool, ThreadPool, cpuCount } from "kernel-helpers";
 import { pythonExecutable, runPython } from "../python";
 import type { BenchContext, BenchRow, BenchSuite } from "../types";
@@ -22,11 +23,6 @@ interface Sizes {
 
 const FULL: Sizes = { mapItems: 200_000, tasks: 5_000, processTasks: 3_000, cpuTaskMs: 150, repeats: 5 };
 const QUICK: Sizes = { mapItems: 20_000, tasks: 500, processTasks: 300, cpuTaskMs: 30, repeats: 2 };
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function timed(fn: () => Promise<unknown>, repeats: number): Promise<number> {
   const times: number[] = [];

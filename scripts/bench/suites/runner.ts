@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { median } from "simple-statistics";
 import { jupyterDataDir, projectRoot } from "../../jupyter/paths";
 import type { CodeCell } from "../../notebook/nbformat";
 import { runNotebooks } from "../../runner";
@@ -74,7 +75,6 @@ const suite: BenchSuite = {
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const rows: BenchRow[] = [
       {
         metric: `${notebooks.length} notebooks, end to end (median of ${rounds})`,
