@@ -1,7 +1,8 @@
 /**
  * The 'threads' and 'processes' executors: a `ThreadPool` / `ProcessPool` from `../pool` runs the
- * tasks. Tasks submitted in the same tick travel together, split into one batch per worker, so a
- * graph of tiny tasks pays one message round trip per batch instead of per task.
+ * tasks. Short tasks submitted in the same tick travel together, split into one batch per worker, so
+ * a graph of tiny tasks pays one message round trip per batch instead of per task; long ones go one
+ * by one, for the pool to balance.
  *
  * How many tasks to keep submitted adapts to how long tasks take (dask's local scheduler has a
  * fixed `chunksize`; a fixed number is either too small for no-ops or too big for 32 MiB chunks):
@@ -110,8 +111,11 @@ export async function poolExecutor(kind: "threads" | "processes", workers?: numb
     flushing = false;
     const all = pending;
     pending = [];
+    // Short tasks travel in one batch per worker; tasks of a batch's worth of time or more go one by
+    // one, so the pool hands each to whichever worker frees first (a batch would tie a long task's
+    // successor to its worker while another worker idles).
     const n = Math.min(pool.processes, all.length);
-    const size = Math.ceil(all.length / n);
+    const size = meanMs >= BATCH_MS ? 1 : Math.ceil(all.length / n);
     for (let i = 0; i < all.length; i += size) send(all.slice(i, i + size));
   };
 
