@@ -320,7 +320,18 @@ export class Comm {
   private postRecv(source: number, tag: number, ctx: 0 | 1, operation: string): PendingReceive {
     if (source !== ANY_SOURCE) this.checkRank(source, "source");
     this.checkTag(tag, "tag", true);
-    return this.mailbox.post(source, tag, ctx, operation);
+    const pending = this.mailbox.post(source, tag, ctx, operation);
+    const link = this.link;
+    if (!link.poll || pending.done() !== undefined) return pending;
+    return {
+      ...pending,
+      // Blocking: let the transport deliver synchronously first (shared-memory polling), so a
+      // message that is on its way is taken without a round through the event loop.
+      block: () => {
+        if (pending.done() === undefined) link.poll!(() => pending.done() !== undefined);
+        pending.block();
+      },
+    };
   }
 
   private async take(source: number, tag: number, operation: string): Promise<Envelope> {

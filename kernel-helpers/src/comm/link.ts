@@ -23,4 +23,9 @@ export interface Link {
   abort(code: number): Promise<never>;
   /** Connects the incoming side: called once by the communicator. */
   attach(deliver: (envelope: Envelope) => void): void;
+  /**
+   * Optional: a blocked receive calls this first; the transport may deliver synchronously (polling
+   * shared memory) until `done()` or a short time is up, before the receive waits on the event loop.
+   */
+  poll?(done: () => boolean): void;
 }

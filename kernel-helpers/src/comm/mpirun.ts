@@ -14,6 +14,7 @@ import type { Comm } from "./comm";
 import { CommSetupError, RankFailedError } from "./errors";
 import { RunMonitor } from "./monitor";
 import { forwardOutput } from "./output";
+import { allocateInbox } from "./shm-ring";
 import { TcpCoordinator } from "./tcp-coordinator";
 
 /** How ranks run: threads of this process, child processes, or processes started by a real `mpiexec`. */
@@ -107,6 +108,9 @@ function abortOn(signal: AbortSignal | undefined, monitor: RunMonitor): () => vo
   return () => signal.removeEventListener("abort", onAbort);
 }
 
+/** Worlds up to this size get shared-memory rings: n² × 64 KiB, 16 MiB at 16 ranks. */
+const MAX_RING_RANKS = 16;
+
 /** Waits for `promises`, but not longer than `ms` (output streams of killed ranks). */
 function settleWithin(promises: Promise<unknown>[], ms: number): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
@@ -124,13 +128,15 @@ async function runThreads(n: number, task: { task: ShippedFunction; args: unknow
       ports[j]![i] = port2;
     }
   }
+  // Shared-memory inboxes (64 KiB per pair) up to MAX_RING_RANKS ranks; bigger worlds use ports only.
+  const inboxes = n <= MAX_RING_RANKS ? Array.from({ length: n }, () => allocateInbox(n)) : undefined;
   const workers: Worker[] = [];
   const outputs: Promise<void>[] = [];
   try {
     for (let rank = 0; rank < n; rank++) {
       const transfer = ports[rank]!.filter((p): p is import("node:worker_threads").MessagePort => p !== undefined);
       const worker = new Worker(path.join(__dirname, "thread-entry.js"), {
-        workerData: { rank, size: n, task: task.task, args: task.args, ports: ports[rank] },
+        workerData: { rank, size: n, task: task.task, args: task.args, ports: ports[rank], inboxes },
         transferList: transfer,
         stdout: true,
         stderr: true,

@@ -1,8 +1,12 @@
 /**
- * A rank as a worker thread. Peers are reached over one MessagePort per pair (FIFO, so MPI's
- * non-overtaking order holds); reports go to the launcher over `parentPort`.
+ * A rank as a worker thread. Small messages go through shared-memory rings that a blocked receiver
+ * polls (see shm-ring.ts); others over one MessagePort per pair. Both carry a per-pair sequence
+ * number and are delivered in sequence, so MPI's non-overtaking order holds. Reports go to the
+ * launcher over `parentPort`.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
 import { reviveFunction } from "../pool/ship";
 import type { ShippedFunction } from "../pool/ship";
@@ -11,6 +15,7 @@ import { arrayCode } from "./frames";
 import type { Link } from "./link";
 import type { Envelope, RankReport } from "./protocol";
 import { serializeError } from "./serialize-error";
+import { RingReader, RingWriter, type InboxMemory } from "./shm-ring";
 
 interface ThreadRankData {
   readonly rank: number;
@@ -19,24 +24,103 @@ interface ThreadRankData {
   readonly args: unknown[];
   /** ports[j] reaches rank j (undefined at j === rank). */
   readonly ports: (MessagePort | undefined)[];
+  /** inboxes[j] is rank j's shared-memory inbox; absent when the world is too big for rings. */
+  readonly inboxes?: InboxMemory[];
 }
+
+/** A port message: an envelope and its sequence number, or the doorbell (the ring has news). */
+type PortMessage = { readonly q: number; readonly e: Envelope } | typeof DOORBELL;
+const DOORBELL = 0;
+
+/**
+ * How long a blocked receive polls the rings before it waits on the event loop. Only when every
+ * rank can have a core: with more ranks than cores, polling would take the core from the very rank
+ * that is about to send.
+ */
+const POLL_MS = 0.2;
+/** Ports are checked once every this many ring polls (a port read costs about a microsecond). */
+const PORT_CHECK_EVERY = 32;
 
 const data = workerData as ThreadRankData;
 const port = parentPort!;
+const peers = data.ports.flatMap((p) => (p ? [p] : []));
+const writers = data.inboxes?.map((inbox, j) => (j === data.rank ? undefined : new RingWriter(inbox, data.rank)));
+const reader = data.inboxes && new RingReader(data.inboxes[data.rank]!, data.rank, data.size);
+const pollMs = data.size <= os.availableParallelism() ? POLL_MS : 0;
+const sendSeq = new Array<number>(data.size).fill(0);
+const nextSeq = new Array<number>(data.size).fill(0);
+const early = Array.from({ length: data.size }, () => new Map<number, Envelope>());
+let deliver: (envelope: Envelope) => void = () => {};
+
+/** Delivers message `seq` from its sender in order, holding back any that overtook an earlier one. */
+function accept(seq: number, envelope: Envelope): void {
+  const s = envelope.s;
+  if (seq !== nextSeq[s]) {
+    early[s]!.set(seq, envelope);
+    return;
+  }
+  deliver(envelope);
+  let next = ++nextSeq[s]!;
+  for (let e = early[s]!.get(next); e !== undefined; e = early[s]!.get(next)) {
+    early[s]!.delete(next);
+    deliver(e);
+    next = ++nextSeq[s]!;
+  }
+}
+
+const drain = (): number => reader?.drain((r) => accept(r.seq, r.envelope)) ?? 0;
+
+function onPortMessage(message: PortMessage): void {
+  drain(); // records written before this message may still sit in the ring
+  if (message !== DOORBELL) accept(message.q, message.e);
+}
+
+/** Polls rings (and now and then ports) until `done()` or the polling time is up. */
+function poll(done: () => boolean): void {
+  if (!reader || pollMs === 0) return;
+  reader.setPolling(true);
+  try {
+    const deadline = performance.now() + pollMs;
+    for (let i = 1; ; i++) {
+      drain();
+      if (done()) return;
+      if (i % PORT_CHECK_EVERY === 0) {
+        for (const p of peers) {
+          const m = receiveMessageOnPort(p);
+          if (m) onPortMessage(m.message as PortMessage);
+        }
+        if (done() || performance.now() > deadline) return;
+      }
+    }
+  } finally {
+    // Then look once more: a sender that saw us polling rang no doorbell (see shm-ring.ts).
+    reader.setPolling(false);
+    drain();
+  }
+}
 
 const link: Link = {
   rank: data.rank,
   size: data.size,
   watched: true,
   post(dest: number, envelope: Envelope) {
+    const seq = sendSeq[dest]!++;
+    const writer = writers?.[dest];
+    if (writer) {
+      const { written, wake } = writer.tryWrite(envelope, seq);
+      if (written) {
+        if (wake) data.ports[dest]!.postMessage(DOORBELL);
+        return undefined;
+      }
+    }
     const d = envelope.d;
-    if (arrayCode(d) >= 0 && !((d as ArrayBufferView).buffer instanceof SharedArrayBuffer) && (d as ArrayBufferView).byteLength < (d as ArrayBufferView).buffer.byteLength) {
-      // Structured clone would copy the view's whole ArrayBuffer (a Scatter part: all parts). Copy
-      // just the view, once, and hand that copy over instead of cloning it again.
+    if (arrayCode(d) >= 0 && !((d as ArrayBufferView).buffer instanceof SharedArrayBuffer)) {
+      // Structured clone copies an array twice (into the message, out of it) and a view's whole
+      // ArrayBuffer (a Scatter part: all parts). Copy just the view, once, and transfer the copy.
       const part = (d as unknown as { slice(): ArrayBufferView }).slice();
-      data.ports[dest]!.postMessage({ ...envelope, d: part }, [part.buffer as ArrayBuffer]);
+      data.ports[dest]!.postMessage({ q: seq, e: { ...envelope, d: part } }, [part.buffer as ArrayBuffer]);
     } else {
-      data.ports[dest]!.postMessage(envelope);
+      data.ports[dest]!.postMessage({ q: seq, e: envelope });
     }
     return undefined;
   },
@@ -50,9 +134,11 @@ const link: Link = {
     port.postMessage({ type: "abort", code } satisfies RankReport);
     return new Promise<never>(() => {});
   },
-  attach(deliver) {
-    for (const p of data.ports) p?.on("message", deliver);
+  attach(onEnvelope) {
+    deliver = onEnvelope;
+    for (const p of peers) p.on("message", onPortMessage);
   },
+  poll,
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,94 @@
+// The thread transport's shared-memory rings: records survive wrap-around with their exact type and
+// length, a full ring refuses (the message then goes over the port), the doorbell is asked for only
+// when the receiver is not polling; and over real rank threads, messages that take both ways arrive
+// in the order they were sent.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { mpirun } from "kernel-helpers";
+import type { Comm } from "kernel-helpers";
+import { RING_BYTES, RingReader, RingWriter, allocateInbox } from "kernel-helpers/dist/comm/shm-ring";
+import type { Envelope } from "kernel-helpers/dist/comm/protocol";
+
+describe("shared-memory rings", () => {
+  it("carry typed arrays and primitives through many wrap-arounds, exactly", () => {
+    const inbox = allocateInbox(2);
+    const writer = new RingWriter(inbox, 1);
+    const reader = new RingReader(inbox, 0, 2);
+    const got: Envelope[] = [];
+    const sent: Envelope[] = [];
+    let seq = 0;
+    const kinds = [
+      (i: number) => new Uint8Array(1 + (i % 13)).fill(i & 0xff), // odd lengths: padding must not show
+      (i: number) => new Float64Array(1 + (i % 300)).map((_, k) => k * i),
+      (i: number) => new Int16Array(40).subarray(3, 3 + (i % 30)).fill(-i), // a view: only its bytes
+      (i: number) => new BigInt64Array([BigInt(i), -1n]),
+      (i: number) => (i % 2 ? `s${i}` : i * 0.5),
+      () => null,
+      () => undefined,
+      (i: number) => BigInt(i) ** 20n,
+    ];
+    for (let i = 0; i < 5000; i++) {
+      const envelope: Envelope = { s: 1, t: i % 7, c: (i % 2) as 0 | 1, d: kinds[i % kinds.length]!(i) };
+      const { written } = writer.tryWrite(envelope, writer.nextSeq());
+      assert.ok(written, `message ${i} fits an emptied ring`);
+      sent.push(envelope);
+      if (i % 10 === 9) reader.drain((r) => (assert.equal(r.seq, seq++), got.push(r.envelope)));
+    }
+    reader.drain((r) => (assert.equal(r.seq, seq++), got.push(r.envelope)));
+    assert.equal(got.length, sent.length);
+    assert.deepEqual(got, sent);
+    assert.ok(sent.length * 64 > 4 * RING_BYTES, "the test wrapped around the ring several times");
+  });
+
+  it("refuses a message when full and takes messages again once read; refuses shared views and objects", () => {
+    const inbox = allocateInbox(2);
+    const writer = new RingWriter(inbox, 0);
+    const reader = new RingReader(inbox, 1, 2);
+    const chunk = new Float64Array(1000); // 8 KB records
+    let n = 0;
+    while (writer.tryWrite({ s: 0, t: 0, c: 0, d: chunk }, writer.nextSeq()).written) n++;
+    assert.ok(n >= 6 && n <= 8, `${n} records of 8 KB in a 64 KiB ring`);
+    assert.equal(reader.drain(() => undefined), n);
+    assert.ok(writer.tryWrite({ s: 0, t: 0, c: 0, d: chunk }, writer.nextSeq()).written);
+    assert.equal(writer.tryWrite({ s: 0, t: 0, c: 0, d: new Float64Array(new SharedArrayBuffer(8)) }, 0).written, false);
+    assert.equal(writer.tryWrite({ s: 0, t: 0, c: 0, d: { a: 1 } }, 0).written, false);
+    assert.equal(writer.tryWrite({ s: 0, t: 0, c: 0, d: new Float64Array(RING_BYTES) }, 0).written, false);
+  });
+
+  it("asks for the doorbell only while the receiver is not polling", () => {
+    const inbox = allocateInbox(2);
+    const writer = new RingWriter(inbox, 0);
+    const reader = new RingReader(inbox, 1, 2);
+    assert.equal(writer.tryWrite({ s: 0, t: 0, c: 0, d: 1 }, writer.nextSeq()).wake, true);
+    reader.setPolling(true);
+    assert.equal(writer.tryWrite({ s: 0, t: 0, c: 0, d: 2 }, writer.nextSeq()).wake, false);
+    reader.setPolling(false);
+    assert.equal(writer.tryWrite({ s: 0, t: 0, c: 0, d: 3 }, writer.nextSeq()).wake, true);
+  });
+
+  // Self-contained: shipped to each rank as source.
+  async function mixedOrder(comm: Comm) {
+    const N = 3000;
+    if (comm.rank === 0) {
+      for (let i = 0; i < N; i++) {
+        // Small arrays and numbers take the ring, big arrays and objects the port; while rank 1
+        // sleeps, 1200 small arrays of 528-byte records (10× the ring) spill over to the port too.
+        const d = i % 5 === 0 ? new Float64Array(4096).fill(i) : i % 5 === 1 ? { i } : i % 5 === 2 ? i : new Float64Array(64).fill(i);
+        await comm.send(d, 1, 4);
+      }
+      return null;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const order: number[] = [];
+    for (let i = 0; i < N; i++) {
+      const d = await comm.recv(0, 4);
+      order.push(typeof d === "number" ? d : d instanceof Float64Array ? d[0]! : (d as { i: number }).i);
+    }
+    return order;
+  }
+
+  it("keep every pair's messages in order when some take the ring and some the port", async () => {
+    const [, order] = await mpirun(2, mixedOrder, { transport: "threads" });
+    assert.deepEqual(order, Array.from({ length: 3000 }, (_, i) => i));
+  });
+});
