@@ -263,17 +263,22 @@ export class Comm {
     this.checkBuffer(recvbuf, "recvbuf");
     this.checkOp(op);
     if (recvbuf.length < sendbuf.length) throw new MessageTruncatedError(`Allreduce: recvbuf has ${recvbuf.length} elements, sendbuf ${sendbuf.length}`);
-    if (recvbuf !== sendbuf) recvbuf.set(sendbuf as any);
-    if (this.canDouble(op)) {
+    if (this.canDouble(op) && recvbuf.length === sendbuf.length) {
       // Each step folds the partner's partial result into recvbuf in place: no allocation per step.
-      await this.recursiveDoubling(recvbuf, (a, b) => {
-        const lowFirst = a === recvbuf;
-        if (lowFirst) op.applyInto(recvbuf, b);
-        else op.applyInto(recvbuf, a);
+      // The first sends sendbuf itself and writes op(sendbuf, theirs) into recvbuf, which saves
+      // copying sendbuf into recvbuf first (a third of the memory traffic on 2 ranks).
+      await this.recursiveDoubling<CommBuffer>(sendbuf, (low, high) => {
+        const theirs = low === sendbuf || low === recvbuf ? high : low;
+        if (low === recvbuf) op.applyInto(recvbuf, high);
+        else if (high === recvbuf) op.applyTo(recvbuf, low, recvbuf);
+        else op.applyTo(recvbuf, low, high);
+        // Their partial result is ours alone now, and spent: the transport may reuse its memory.
+        this.link.recycle?.(theirs);
         return recvbuf;
       }, "Allreduce");
       return;
     }
+    if (recvbuf !== sendbuf) recvbuf.set(sendbuf as any);
     await this.Reduce(sendbuf, recvbuf, op, 0);
     await this.Bcast(recvbuf, 0);
   }

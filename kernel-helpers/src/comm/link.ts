@@ -28,4 +28,6 @@ export interface Link {
    * shared memory) until `done()` or a short time is up, before the receive waits on the event loop.
    */
   poll?(done: () => boolean): void;
+  /** Optional: a received array the communicator is done with; the transport may reuse its memory. */
+  recycle?(array: ArrayBufferView): void;
 }

@@ -68,6 +68,20 @@ export class Op {
     }
   }
 
+  /** `out[i] = op(a[i], b[i])` for typed arrays of one length: `applyInto` without copying `a` first. */
+  applyTo(out: Typed, a: Typed, b: Typed): void {
+    const e = this.elementwise;
+    if (e) {
+      const n = out.length;
+      const o = out as unknown as number[];
+      const x = a as unknown as number[];
+      const y = b as unknown as number[];
+      for (let i = 0; i < n; i++) o[i] = e(x[i]!, y[i]!);
+    } else {
+      out.set(this.fn(a, b) as any);
+    }
+  }
+
   toString(): string {
     return `Op(${this.name})`;
   }

@@ -41,6 +41,16 @@ const POLL_MS = 0.2;
 /** Ports are checked once every this many ring polls (a port read costs about a microsecond). */
 const PORT_CHECK_EVERY = 32;
 
+/** Arrays the communicator is done with, reused as the copies that big sends transfer. */
+const spares: ArrayBuffer[] = [];
+const MAX_SPARES = 4;
+const SPARE_MIN = 64 * 1024;
+
+function takeSpare(byteLength: number): ArrayBuffer | undefined {
+  const i = spares.findIndex((b) => b.byteLength === byteLength);
+  return i < 0 ? undefined : spares.splice(i, 1)[0];
+}
+
 const data = workerData as ThreadRankData;
 const port = parentPort!;
 const peers = data.ports.flatMap((p) => (p ? [p] : []));
@@ -116,8 +126,12 @@ const link: Link = {
     const d = envelope.d;
     if (arrayCode(d) >= 0 && !((d as ArrayBufferView).buffer instanceof SharedArrayBuffer)) {
       // Structured clone copies an array twice (into the message, out of it) and a view's whole
-      // ArrayBuffer (a Scatter part: all parts). Copy just the view, once, and transfer the copy.
-      const part = (d as unknown as { slice(): ArrayBufferView }).slice();
+      // ArrayBuffer (a Scatter part: all parts). Copy just the view, once, and transfer the copy,
+      // into recycled memory when there is some (fresh megabytes cost page faults and zeroing).
+      const view = d as ArrayBufferView;
+      const Ctor = view.constructor as new (buffer: ArrayBuffer) => ArrayBufferView & { set(a: ArrayBufferView): void };
+      const part = new Ctor(takeSpare(view.byteLength) ?? new ArrayBuffer(view.byteLength));
+      part.set(view);
       data.ports[dest]!.postMessage({ q: seq, e: { ...envelope, d: part } }, [part.buffer as ArrayBuffer]);
     } else {
       data.ports[dest]!.postMessage({ q: seq, e: envelope });
@@ -133,6 +147,13 @@ const link: Link = {
   abort(code: number) {
     port.postMessage({ type: "abort", code } satisfies RankReport);
     return new Promise<never>(() => {});
+  },
+  recycle(array: ArrayBufferView) {
+    const buffer = array.buffer;
+    if (buffer instanceof ArrayBuffer && array.byteOffset === 0 && array.byteLength === buffer.byteLength && array.byteLength >= SPARE_MIN) {
+      if (spares.length >= MAX_SPARES) spares.shift();
+      spares.push(buffer);
+    }
   },
   attach(onEnvelope) {
     deliver = onEnvelope;
