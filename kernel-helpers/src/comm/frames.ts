@@ -23,8 +23,9 @@ const ARRAY_HEADER = 12;
 /** Bodies up to this size are copied into one buffer and written with a single `write`. */
 const COPY_LIMIT = 64 * 1024;
 
-type ArrayConstructor = new (buffer: ArrayBuffer, byteOffset?: number, length?: number) => ArrayBufferView;
-const ARRAY_TYPES: ArrayConstructor[] = [
+/** A typed-array class, as the wire formats name it: by its index in {@link ARRAY_TYPES}. */
+export type ArrayConstructor = new (buffer: ArrayBuffer, byteOffset?: number, length?: number) => ArrayBufferView;
+export const ARRAY_TYPES: ArrayConstructor[] = [
   Float64Array, Float32Array, Int32Array, Int16Array, Int8Array, Uint32Array, Uint16Array, Uint8Array, Uint8ClampedArray, BigInt64Array, BigUint64Array,
 ];
 const ARRAY_CODE = new Map<Function, number>(ARRAY_TYPES.map((c, i) => [c, i]));

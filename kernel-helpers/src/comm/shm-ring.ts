@@ -17,6 +17,7 @@
  * tiny port message that makes the receiver's event loop drain the ring.
  */
 import v8 from "node:v8";
+import { ARRAY_TYPES, arrayCode, type ArrayConstructor } from "./frames";
 import type { Envelope } from "./protocol";
 
 /** Bytes of ring per (sender, receiver) pair. */
@@ -32,12 +33,6 @@ const RING_HEADER_BYTES = 8;
 const KIND_PAD = 0;
 const KIND_ARRAY = 1;
 const KIND_V8 = 2;
-
-type ArrayConstructor = new (buffer: ArrayBuffer, byteOffset?: number, length?: number) => ArrayBufferView;
-const ARRAY_TYPES: ArrayConstructor[] = [
-  Float64Array, Float32Array, Int32Array, Int16Array, Int8Array, Uint32Array, Uint16Array, Uint8Array, Uint8ClampedArray, BigInt64Array, BigUint64Array,
-];
-const ARRAY_CODE = new Map<Function, number>(ARRAY_TYPES.map((c, i) => [c, i]));
 
 /** The shared memory of one receiving rank's inbox (sent to every rank in workerData). */
 export type InboxMemory = SharedArrayBuffer;
@@ -84,8 +79,8 @@ export class RingWriter {
     let kind: number;
     let code = 0;
     let payload: Uint8Array;
-    const arrayType = ArrayBuffer.isView(d) ? ARRAY_CODE.get(d.constructor) : undefined;
-    if (arrayType !== undefined) {
+    const arrayType = arrayCode(d);
+    if (arrayType >= 0) {
       const v = d as ArrayBufferView;
       // A view of a SharedArrayBuffer is shared, not copied, by the port: keep it there.
       if (v.buffer instanceof SharedArrayBuffer) return { written: false, wake: false };
