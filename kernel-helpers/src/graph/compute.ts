@@ -18,9 +18,10 @@ export type SchedulerName = "sync" | "threads" | "processes" | "cluster";
 /** Options of {@link compute} and {@link persist}. */
 export interface ComputeOptions {
   /**
-   * Where tasks run: "sync" (this thread, one at a time; runs closures), "threads" (a ThreadPool, kept for later computes like dask's),
-   * "processes" (a ProcessPool), "cluster" (BullMQ workers on Redis, see `redis`), or an
-   * {@link GraphExecutor} you made with `makeExecutor` and reuse across computes.
+   * Where tasks run: "sync" (this thread, one at a time; runs closures), "threads" (a ThreadPool,
+   * kept for later computes, as dask keeps its thread pool), "processes" (a ProcessPool), "cluster"
+   * (BullMQ workers on Redis, see `redis`), or a {@link GraphExecutor} you made with `makeExecutor`
+   * and reuse across computes.
    * @default "threads"
    */
   readonly scheduler?: SchedulerName | GraphExecutor;
