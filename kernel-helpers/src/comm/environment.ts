@@ -8,7 +8,8 @@
  *   rank 0 runs the coordinator and publishes its address in `KH_COMM_DIR` (default: the temp
  *   folder, so one machine or a shared folder).
  * - `KH_COMM_RANK`, `KH_COMM_SIZE`: rank and size (our processes launcher).
- * - `KH_COMM_BIND`: the address ranks listen on for peers (default 0.0.0.0).
+ * - `KH_COMM_BIND`: the address ranks listen on for peers (default 0.0.0.0), or `unix:DIR` for Unix
+ *   sockets in DIR when every rank runs on this host (what `mpirun` uses for processes).
  * - `KH_COMM_TIMEOUT_MS`: the run's timeout when rank 0 coordinates (default 600000).
  */
 import { CommSetupError } from "./errors";

@@ -4,6 +4,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { MessageChannel, Worker } from "node:worker_threads";
@@ -191,10 +192,13 @@ async function runProcesses(n: number, script: string, args: string[], task: unk
   const stopListening = abortOn(options.signal, monitor);
   const children: ChildProcess[] = [];
   const outputs: Promise<void>[] = [];
+  // All ranks on this host: peers talk over Unix sockets in a private folder (about twice the
+  // speed of TCP loopback); the coordinator stays on TCP.
+  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), "kh-comm-"));
   try {
     for (let rank = 0; rank < n; rank++) {
       const child = spawn(process.execPath, [script, ...args], {
-        env: { ...process.env, KH_COMM_COORD: `127.0.0.1:${coordinator.port}`, KH_COMM_RANK: String(rank), KH_COMM_SIZE: String(n), KH_COMM_BIND: "127.0.0.1" },
+        env: { ...process.env, KH_COMM_COORD: `127.0.0.1:${coordinator.port}`, KH_COMM_RANK: String(rank), KH_COMM_SIZE: String(n), KH_COMM_BIND: `unix:${socketDir}` },
         stdio: ["ignore", "pipe", "pipe"],
       });
       children.push(child);
@@ -217,6 +221,7 @@ async function runProcesses(n: number, script: string, args: string[], task: unk
     coordinator.close();
     await stopChildren(children);
     await settleWithin(outputs, 1000);
+    fs.rmSync(socketDir, { recursive: true, force: true });
   }
 }
 

@@ -34,8 +34,15 @@ export type RankReport =
 
 /** Coordinator → rank over TCP. */
 export type CoordinatorMessage =
-  | { readonly type: "peers"; readonly addresses: { host: string; port: number }[]; readonly task?: unknown; readonly deadlockDetection: boolean }
+  | { readonly type: "peers"; readonly addresses: PeerAddress[]; readonly task?: unknown; readonly deadlockDetection: boolean }
   | { readonly type: "exit"; readonly code: number; readonly reason: string };
+
+/** Where a rank listens for its peers: a TCP address, or a Unix socket's path (ranks on one host). */
+export interface PeerAddress {
+  readonly host: string;
+  readonly port: number;
+  readonly path?: string;
+}
 
 /** Rank → coordinator over TCP, before the run: who I am and where my peers reach me. */
 export interface Hello {
@@ -43,5 +50,7 @@ export interface Hello {
   readonly rank: number;
   readonly size: number;
   readonly port: number;
+  /** Set when the rank listens on a Unix socket instead of `port`. */
+  readonly path?: string;
   readonly pid: number;
 }

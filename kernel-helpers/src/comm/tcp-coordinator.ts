@@ -9,7 +9,7 @@
 import net from "node:net";
 import { onFrames, writeFrame } from "./frames";
 import { RunMonitor } from "./monitor";
-import type { CoordinatorMessage, Hello, RankReport } from "./protocol";
+import type { CoordinatorMessage, Hello, PeerAddress, RankReport } from "./protocol";
 
 export interface TcpCoordinatorOptions {
   readonly size: number;
@@ -89,7 +89,7 @@ export class TcpCoordinator {
   }
 
   private accept(): void {
-    const addresses: { host: string; port: number }[] = new Array(this.options.size);
+    const addresses: PeerAddress[] = new Array(this.options.size);
     let hellos = 0;
     this.server.on("connection", (socket) => {
       socket.setNoDelay(true);
@@ -101,7 +101,8 @@ export class TcpCoordinator {
           const hello = value as Hello;
           rank = hello.rank;
           this.sockets[rank] = socket;
-          addresses[rank] = { host: (socket.remoteAddress ?? "127.0.0.1").replace(/^::ffff:/, ""), port: hello.port };
+          const host = (socket.remoteAddress ?? "127.0.0.1").replace(/^::ffff:/, "");
+          addresses[rank] = hello.path ? { host, port: 0, path: hello.path } : { host, port: hello.port };
           if (++hellos === this.options.size) {
             const message: CoordinatorMessage = { type: "peers", addresses, task: this.options.task, deadlockDetection: this.options.deadlockDetection };
             for (const s of this.sockets) writeFrame(s!, message);

@@ -7,16 +7,20 @@
  * communicator asks the link to `hold` them, so an awaited `recv` keeps the process alive.
  */
 import net from "node:net";
+import path from "node:path";
 import { CommSetupError } from "./errors";
 import { onFrames, writeEnvelope, writeFrame } from "./frames";
 import type { Link } from "./link";
-import type { CoordinatorMessage, Envelope, Hello, RankReport } from "./protocol";
+import type { CoordinatorMessage, Envelope, Hello, PeerAddress, RankReport } from "./protocol";
 
 export interface TcpRankOptions {
   readonly rank: number;
   readonly size: number;
   readonly coordinator: { host: string; port: number };
-  /** The address this rank listens on for its peers. @default "0.0.0.0" */
+  /**
+   * The address this rank listens on for its peers, or `unix:DIR` for a Unix socket in DIR (ranks
+   * on one host: about twice TCP loopback's speed here). @default "0.0.0.0"
+   */
   readonly bindHost?: string;
   /** Give up connecting after this long. @default 30000 */
   readonly connectTimeoutMs?: number;
@@ -30,12 +34,13 @@ export interface TcpRank {
   finalize(value: unknown, counters: { sent: number; received: number }): void;
 }
 
-function connect(host: string, port: number, timeoutMs: number, what: string): Promise<net.Socket> {
+function connect(address: PeerAddress, timeoutMs: number, what: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+    const socket = address.path ? net.connect({ path: address.path }) : net.connect({ host: address.host, port: address.port });
+    const where = address.path ?? `${address.host}:${address.port}`;
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new CommSetupError(`could not connect to ${what} at ${host}:${port} within ${timeoutMs} ms`));
+      reject(new CommSetupError(`could not connect to ${what} at ${where} within ${timeoutMs} ms`));
     }, timeoutMs);
     socket.once("connect", () => {
       clearTimeout(timer);
@@ -44,7 +49,7 @@ function connect(host: string, port: number, timeoutMs: number, what: string): P
     });
     socket.once("error", (error) => {
       clearTimeout(timer);
-      reject(new CommSetupError(`could not connect to ${what} at ${host}:${port}: ${error.message}`, { cause: error }));
+      reject(new CommSetupError(`could not connect to ${what} at ${where}: ${error.message}`, { cause: error }));
     });
   });
 }
@@ -79,13 +84,16 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
     });
     socket.on("error", () => {});
   });
+  const unixDir = options.bindHost?.startsWith("unix:") ? options.bindHost.slice("unix:".length) : undefined;
+  const socketPath = unixDir === undefined ? undefined : path.join(unixDir, `rank-${rank}.sock`);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, options.bindHost ?? "0.0.0.0", () => resolve());
+    if (socketPath) server.listen(socketPath, () => resolve());
+    else server.listen(0, options.bindHost ?? "0.0.0.0", () => resolve());
   });
-  const port = (server.address() as net.AddressInfo).port;
+  const port = socketPath ? 0 : (server.address() as net.AddressInfo).port;
 
-  const control = await connect(options.coordinator.host, options.coordinator.port, timeoutMs, "the MPI coordinator");
+  const control = await connect(options.coordinator, timeoutMs, "the MPI coordinator");
   control.on("error", () => {});
   let peersMessage!: (m: Extract<CoordinatorMessage, { type: "peers" }>) => void;
   const gotPeers = new Promise<Extract<CoordinatorMessage, { type: "peers" }>>((resolve) => (peersMessage = resolve));
@@ -97,12 +105,12 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
       process.exit(m.code);
     }
   });
-  writeFrame(control, { type: "hello", rank, size, port, pid: process.pid } satisfies Hello);
+  writeFrame(control, { type: "hello", rank, size, port, ...(socketPath ? { path: socketPath } : {}), pid: process.pid } satisfies Hello);
   const info = await gotPeers;
 
   for (let j = 0; j < rank; j++) {
     const address = info.addresses[j]!;
-    const socket = await connect(address.host, address.port, timeoutMs, `rank ${j}`);
+    const socket = await connect(address, timeoutMs, `rank ${j}`);
     writeFrame(socket, { rank });
     onFrames(socket, onEnvelope);
     socket.on("error", () => {});
