@@ -191,13 +191,18 @@ abstract class BaseExecutor implements AsyncDisposable {
 
   /**
    * `fn` on every item, results in item order, like Python's `Executor.map`. All items are
-   * submitted at once. `await` it for the array or iterate it with `for await`.
+   * submitted at once. `await` it for the array or iterate it with `for await`. With several
+   * iterables, `fn` gets one argument from each, and the shortest one ends the map (Python's `zip`):
+   * `ex.map(pow, [2, 3], [5, 2])` gives `[32, 9]`.
    */
-  map<T, R>(fn: Task<[T], R>, items: Iterable<T>): ExecutorMapResult<Awaited<R>> {
+  map<A extends unknown[], R>(fn: Task<A, R>, ...iterables: { [K in keyof A]: Iterable<A[K]> }): ExecutorMapResult<Awaited<R>> {
     let futures: Future<Awaited<R>>[] | undefined;
     let failure: unknown;
     try {
-      futures = [...items].map((item) => this.submit(fn, item));
+      if (iterables.length === 0) throw new InvalidArgumentError(`${this.constructor.name}.map: expected at least one iterable of arguments`);
+      const columns = iterables.map((it) => [...(it as Iterable<unknown>)]);
+      const n = Math.min(...columns.map((c) => c.length));
+      futures = Array.from({ length: n }, (_, i) => this.submit(fn, ...(columns.map((c) => c[i]) as A)));
     } catch (error) {
       failure = error;
     }

@@ -45,6 +45,9 @@ for (const Executor of [ThreadPoolExecutor, ProcessPoolExecutor]) {
         const seen: number[] = [];
         for await (const v of ex.map((x: number) => x * 3, [1, 2, 3])) seen.push(v);
         assert.deepEqual(seen, [3, 6, 9]);
+        // Several iterables: one argument from each, the shortest ends it (Python's zip).
+        assert.deepEqual(await ex.map((b: number, e: number) => b ** e, [2, 3, 10], new Set([5, 2])), [32, 9]);
+        await assert.rejects(async () => await (ex.map as (fn: unknown) => PromiseLike<unknown>)((x: number) => x), { code: "ERR_INVALID_ARGUMENT" });
       } finally {
         await ex.shutdown();
       }
