@@ -7,7 +7,7 @@
  *
  * One inbox per receiving rank: a `polling` flag, and one single-producer ring per sender. A
  * record is `u32 length | u32 seq | i32 tag | u8 ctx | u8 kind | u8 array type | u8 padding |
- * payload`, padded to 8 bytes; records never wrap (a PAD record fills the end). Every message from a sender
+ * payload`, padded to 16 bytes; records never wrap (a PAD record fills the end). Every message from a sender
  * has a sequence number, whether it travels here or over the port (too big, or the ring is full),
  * and the receiver delivers strictly in sequence, so MPI's non-overtaking order holds.
  *
@@ -47,7 +47,9 @@ function ringOffset(sender: number): number {
   return 8 + sender * (RING_HEADER_BYTES + RING_BYTES);
 }
 
-const align8 = (n: number): number => (n + 7) & ~7;
+// Records are 16-byte multiples, so the room left before the ring's end is 0 or at least a record
+// header: a PAD record always fits there.
+const align16 = (n: number): number => (n + 15) & ~15;
 
 /** What a rank writes into another rank's inbox. */
 export class RingWriter {
@@ -95,7 +97,7 @@ export class RingWriter {
       return { written: false, wake: false };
     }
     if (payload.byteLength > MAX_PAYLOAD) return { written: false, wake: false };
-    const need = align8(RECORD_HEADER + payload.byteLength);
+    const need = align16(RECORD_HEADER + payload.byteLength);
     const write = Atomics.load(this.header, WRITE) >>> 0;
     const read = Atomics.load(this.header, READ) >>> 0;
     let at = write % RING_BYTES;

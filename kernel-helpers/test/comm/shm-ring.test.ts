@@ -40,6 +40,29 @@ describe("shared-memory rings", () => {
     assert.ok(sent.length * 64 > 4 * RING_BYTES, "the test wrapped around the ring several times");
   });
 
+  it("wrap at every possible position: payloads of every size from 0 to 300 bytes", () => {
+    const inbox = allocateInbox(2);
+    const writer = new RingWriter(inbox, 1);
+    const reader = new RingReader(inbox, 0, 2);
+    let expected = 0;
+    for (let round = 0; round < 40; round++) {
+      for (let size = 0; size <= 300; size++) {
+        const seq = writer.nextSeq();
+        const d = new Uint8Array(size).fill(seq & 0xff);
+        if (!writer.tryWrite({ s: 1, t: 0, c: 0, d }, seq).written) {
+          reader.drain((r) => assert.equal(r.seq, expected++));
+          assert.ok(writer.tryWrite({ s: 1, t: 0, c: 0, d }, seq).written);
+        }
+      }
+    }
+    reader.drain((r) => {
+      assert.equal(r.seq, expected++);
+      const d = r.envelope.d as Uint8Array;
+      assert.ok(d.every((b) => b === (r.seq & 0xff)));
+    });
+    assert.equal(expected, 40 * 301);
+  });
+
   it("refuses a message when full and takes messages again once read; refuses shared views and objects", () => {
     const inbox = allocateInbox(2);
     const writer = new RingWriter(inbox, 0);
