@@ -8,13 +8,19 @@ if (mpiexecMissing) console.log(`# skipping the mpiexec transport: ${mpiexecMiss
 
 export const TRANSPORTS: CommTransport[] = ["threads", "processes", "mpiexec"];
 
-/** Processes (anywhere on the machine) started by a comm run of this test process: by their command line. */
+// Every process this test process starts (ranks, mpiexec, orted) inherits this mark, so the scan
+// finds our leftovers, even orphaned ones, and not another test run's ranks on the same machine.
+const RUN_MARK = `KH_COMM_TEST_RUN=${process.pid}-${Date.now()}`;
+process.env.KH_COMM_TEST_RUN = RUN_MARK.slice(RUN_MARK.indexOf("=") + 1);
+
+/** Processes (anywhere on the machine) started by a comm run of this test process. */
 export function leftoverRanks(): string[] {
   const out: string[] = [];
   for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
     try {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
-      if (/process-entry\.js|mpiexec|orted|comm\/fixtures/.test(cmd) && Number(pid) !== process.pid) {
+      const ours = () => fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(RUN_MARK);
+      if (/process-entry\.js|mpiexec|orted|comm\/fixtures/.test(cmd) && Number(pid) !== process.pid && ours()) {
         const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
         if (!/\) Z /.test(stat)) out.push(`${pid}: ${cmd.trim()}`);
       }
