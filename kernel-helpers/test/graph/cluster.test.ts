@@ -60,7 +60,8 @@ function stop(child: ChildProcess | undefined, signal: NodeJS.Signals = "SIGTERM
   });
 }
 
-describe("scheduler \"cluster\" (Redis + 2 workers)", { skip: hasRedis ? false : "redis-server is not installed" }, () => {
+// A timeout per test: a compute that never finishes must fail the suite, not hang it.
+describe("scheduler \"cluster\" (Redis + 2 workers)", { skip: hasRedis ? false : "redis-server is not installed", timeout: 60_000 }, () => {
   let redis: ChildProcess | undefined;
   let workers: ChildProcess[] = [];
   let url = "";

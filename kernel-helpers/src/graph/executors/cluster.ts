@@ -5,7 +5,7 @@
  * keeps its lock only until `lockDuration`, then another worker's stalled-job check puts it back on
  * the queue (up to the workers' `maxStalledCount`), after which the job fails and so does the compute.
  */
-import { Queue, QueueEvents } from "bullmq";
+import { Job, Queue, QueueEvents } from "bullmq";
 import { epochMs } from "../../events";
 import { shipFunction } from "../../pool/ship";
 import { ClusterError } from "../errors";
@@ -14,6 +14,12 @@ import { DEFAULT_QUEUE, decode, encode, redisConnection, type WireOutcome } from
 import type { GraphExecutorOptions } from "./index";
 
 const CONNECT_TIMEOUT_MS = 5000;
+/**
+ * How often a waiting task also asks Redis for its job's state. BullMQ's completion events can be
+ * missed (a run here waited forever on a job Redis listed as completed; its maintainers advise
+ * against relying on `waitUntilFinished` alone), so the state is checked now and then too.
+ */
+const STATE_POLL_MS = 1000;
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -55,6 +61,31 @@ export async function clusterExecutor(options: GraphExecutorOptions): Promise<Gr
     throw error instanceof ClusterError ? error : new ClusterError(`compute: cannot reach Redis at ${url}: ${(error as Error).message}`, error);
   }
 
+  /** The job's return value once it completes (by event or by polling its state); rejects if it fails. */
+  async function finished(job: Job): Promise<string> {
+    let waiting = true;
+    const byEvent = job.waitUntilFinished(events) as Promise<string>;
+    const byPolling = (async (): Promise<string> => {
+      while (waiting) {
+        await new Promise((r) => setTimeout(r, STATE_POLL_MS));
+        if (!waiting) break;
+        const state = await queue.getJobState(job.id!);
+        if (state !== "completed" && state !== "failed") continue;
+        const done = await Job.fromId(queue, job.id!);
+        if (state === "completed") return done?.returnvalue as string;
+        throw new Error(done?.failedReason || `job ${job.id} failed`);
+      }
+      return new Promise<never>(() => {});
+    })();
+    try {
+      return await Promise.race([byEvent, byPolling]);
+    } finally {
+      waiting = false;
+      byEvent.catch(() => undefined);
+      byPolling.catch(() => undefined);
+    }
+  }
+
   async function submit(task: ReadyTask): Promise<TaskOutcome> {
     const submitted = epochMs();
     try {
@@ -63,7 +94,7 @@ export async function clusterExecutor(options: GraphExecutorOptions): Promise<Gr
         removeOnComplete: { age: 600 },
         removeOnFail: { age: 3600 },
       });
-      const returned = (await job.waitUntilFinished(events)) as string;
+      const returned = await finished(job);
       return decode<WireOutcome>(returned);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
