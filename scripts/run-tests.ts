@@ -27,7 +27,9 @@ if (files.length === 0) {
   console.error(`run-tests: no test files${only ? ` matching "${only}"` : ""}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
+// A test that hangs fails after 10 minutes instead of holding CI until its own limit (tests that
+// legitimately take longer, like the browser run, set their own timeout).
+const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", "--test-timeout=600000", ...files], {
   cwd: root,
   stdio: "inherit",
 });
