@@ -7,9 +7,9 @@
  *
  * One inbox per receiving rank: a `polling` flag, and one single-producer ring per sender. A
  * record is `u32 length | u32 seq | i32 tag | u8 ctx | u8 kind | u8 array type | u8 padding |
- * payload`, padded to 16 bytes; records never wrap (a PAD record fills the end). Every message from a sender
- * has a sequence number, whether it travels here or over the port (too big, or the ring is full),
- * and the receiver delivers strictly in sequence, so MPI's non-overtaking order holds.
+ * payload`, padded to 16 bytes; records never wrap (a PAD record fills the end). Every message
+ * from a sender has a sequence number, whether it travels here or over the port (too big, or the
+ * ring is full), and the receiver delivers strictly in sequence, so MPI's non-overtaking order holds.
  *
  * Waking a receiver that stopped polling: the sender stores its record, then reads `polling`; the
  * receiver clears `polling`, then reads the ring once more. With sequentially consistent atomics one
