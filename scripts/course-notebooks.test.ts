@@ -3,24 +3,14 @@
 // self-check ✔; student hand-outs run to their end, where only the exercise stubs raise and their
 // checks say so. Slow demos run with TIME_SCALE 0.1.
 import assert from "node:assert/strict";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { notebooksDir, projectRoot } from "./jupyter/paths";
-import { sourceText, type Notebook, type Output } from "./notebook/nbformat";
-import { connect, runNotebook, type NotebookResult, type RunnerConnection } from "./runner";
+import { notebooksDir } from "./jupyter/paths";
+import { notebooksIn, readNotebook, sourceText, type Notebook, type Output } from "./notebook/nbformat";
+import { connect, defaultOutputDir, runNotebook, type NotebookResult, type RunnerConnection } from "./runner";
 
-const outputDir = path.join(projectRoot, "build", "executed");
-
-function notebooksIn(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((name) => name.endsWith(".ipynb"))
-    .sort()
-    .map((name) => path.join(dir, name));
-}
+const outputDir = defaultOutputDir;
 
 function outputText(output: Output): string {
   if (output.output_type === "stream") return sourceText(output.text);
@@ -95,7 +85,7 @@ describe("student notebooks: run to the end, only exercise stubs raise", () => {
       assert.notEqual(statuses.get(lastCode!), "not-run", "the notebook did not run to its last cell");
       // Each stub raised "not implemented" (an expected error), and nothing else did — except the
       // demos the instructor's source itself tags raises-exception (a deadlock, a captured variable…).
-      const instructor = JSON.parse(fs.readFileSync(path.join(notebooksDir, "instructor", path.basename(file)), "utf8")) as Notebook;
+      const instructor = readNotebook(path.join(notebooksDir, "instructor", path.basename(file)));
       const demos = new Set(instructor.cells.filter((c) => c.metadata.tags?.includes("raises-exception")).map((c) => c.id));
       for (const cell of result.cells.filter((c) => c.status === "expected-error")) {
         const cellText = nb.cells[cell.index]!;

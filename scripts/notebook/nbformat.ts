@@ -59,6 +59,16 @@ export function newCellId(): string {
   return randomBytes(4).toString("hex");
 }
 
+/** The notebooks directly in `dir` (not in subfolders, so no checkpoints), sorted; none if it is missing. */
+export function notebooksIn(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith(".ipynb"))
+    .sort()
+    .map((name) => path.join(dir, name));
+}
+
 /** Parses and checks the parts of nbformat 4 the tools rely on; errors name the file and cell. */
 export function parseNotebook(text: string, file: string): Notebook {
   let nb: unknown;

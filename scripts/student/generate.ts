@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import {
+  notebooksIn,
   readNotebook,
   serializeNotebook,
   sourceText,
@@ -134,13 +135,7 @@ export function assertSafeOutput(input: string, output: string, instructorDir: s
 
 /** The instructor sources, sorted: every `*.ipynb` directly in the folder (checkpoints skipped). */
 export function instructorNotebooks(dirs: StudentDirs = {}): string[] {
-  const { instructorDir } = resolveDirs(dirs);
-  if (!fs.existsSync(instructorDir)) return [];
-  return fs
-    .readdirSync(instructorDir)
-    .filter((f) => f.endsWith(".ipynb"))
-    .sort()
-    .map((f) => path.join(instructorDir, f));
+  return notebooksIn(resolveDirs(dirs).instructorDir);
 }
 
 export interface GeneratedNotebook {

@@ -12,6 +12,7 @@
  * their messages; every rank must call the same collectives in the same order, as in MPI.
  */
 import { InvalidArgumentError, describeValue } from "../errors";
+import { isBuffer, type CommBuffer } from "./buffers";
 import { MessageTruncatedError } from "./errors";
 import type { Link } from "./link";
 import type { Mailbox as MailboxType, PendingReceive } from "./mailbox";
@@ -20,23 +21,13 @@ import { MAX, MIN, Op, PROD, SUM } from "./ops";
 import type { Envelope } from "./protocol";
 import { ANY_SOURCE, ANY_TAG, Status } from "./status";
 
-/** A typed array a buffer operation reads or fills. */
-export type CommBuffer = Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array | Uint8ClampedArray | BigInt64Array | BigUint64Array;
+export type { CommBuffer };
 
 const T_BCAST = 1, T_SCATTER = 2, T_GATHER = 3, T_REDUCE = 4, T_ALLREDUCE = 5, T_BARRIER = 6, T_ALLGATHER = 7;
 /** How long a receive must stay blocked before the coordinator hears of it (keeps fast exchanges silent). */
 const REPORT_AFTER_MS = 15;
 /** Handles that do not count as "this rank still has other work pending". */
 const TRANSPORT_RESOURCES = new Set(["MessagePort", "TCPSocketWrap", "TCPServerWrap", "PipeWrap", "TTYWrap", "WriteWrap", "ShutdownWrap", "SignalWrap"]);
-
-/** Waits for the zero-copy sends among `sends` (most are undefined: copied at once). */
-async function settled(sends: (Promise<void> | undefined)[]): Promise<void> {
-  for (const s of sends) if (s) await s;
-}
-
-function isBuffer(x: unknown): x is CommBuffer {
-  return ArrayBuffer.isView(x) && !(x instanceof DataView);
-}
 
 /** A non-blocking operation's handle (`isend`, `irecv`): `await req.wait()` or poll `req.test()`. */
 export class Request<T = unknown> {
@@ -160,7 +151,7 @@ export class Comm {
     if (this.rank === root) {
       const sends = [];
       for (let r = 0; r < this.size; r++) if (r !== root) sends.push(this.post(obj, r, T_BCAST, 1));
-      await settled(sends);
+      await Promise.all(sends); // the zero-copy ones; copied sends are undefined
       return obj;
     }
     return (await this.take(root, T_BCAST, "bcast")).d as T;
@@ -175,7 +166,7 @@ export class Comm {
       }
       const sends = [];
       for (let r = 0; r < this.size; r++) if (r !== root) sends.push(this.post(sendobj[r], r, T_SCATTER, 1));
-      await settled(sends);
+      await Promise.all(sends); // the zero-copy ones; copied sends are undefined
       return sendobj[root] as T;
     }
     return (await this.take(root, T_SCATTER, "scatter")).d as T;
@@ -363,7 +354,7 @@ export class Comm {
     if (this.rank === 0) {
       const sends = [];
       for (let r = 1; r < this.size; r++) sends.push(this.post(obj, r, tag, 1));
-      await settled(sends);
+      await Promise.all(sends); // the zero-copy ones; copied sends are undefined
       return obj;
     }
     return (await this.take(0, tag, operation)).d as T;

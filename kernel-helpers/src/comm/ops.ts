@@ -4,12 +4,8 @@
  * (element-wise, like NumPy arrays in mpi4py) and anything else `+`/`*`/`<` accept.
  */
 import { InvalidArgumentError, describeValue } from "../errors";
+import { isBuffer, type CommBuffer } from "./buffers";
 
-type Typed = Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array | Uint8ClampedArray | BigInt64Array | BigUint64Array;
-
-function isTyped(x: unknown): x is Typed {
-  return ArrayBuffer.isView(x) && !(x instanceof DataView);
-}
 
 /** A reduction operation. Must be associative; `commute` says whether the order of ranks may change. */
 export class Op {
@@ -39,8 +35,8 @@ export class Op {
   /** @internal */
   static builtin(name: string, scalar: (a: any, b: any) => any, elementwise: (a: number, b: number) => number): Op {
     const combine = (a: any, b: any): any => {
-      if (isTyped(a) && isTyped(b)) {
-        const out = (a as Typed).slice() as Typed;
+      if (isBuffer(a) && isBuffer(b)) {
+        const out = (a as CommBuffer).slice() as CommBuffer;
         for (let i = 0; i < out.length; i++) (out as any)[i] = scalar((a as any)[i], (b as any)[i]);
         return out;
       }
@@ -56,7 +52,7 @@ export class Op {
   }
 
   /** `acc[i] = op(acc[i], x[i])` for typed arrays (no allocation when the op is built in). */
-  applyInto(acc: Typed, x: Typed): void {
+  applyInto(acc: CommBuffer, x: CommBuffer): void {
     const e = this.elementwise;
     if (e) {
       const n = acc.length;
@@ -69,7 +65,7 @@ export class Op {
   }
 
   /** `out[i] = op(a[i], b[i])` for typed arrays of one length: `applyInto` without copying `a` first. */
-  applyTo(out: Typed, a: Typed, b: Typed): void {
+  applyTo(out: CommBuffer, a: CommBuffer, b: CommBuffer): void {
     const e = this.elementwise;
     if (e) {
       const n = out.length;

@@ -38,7 +38,7 @@ const DOORBELL = 0;
  * that is about to send.
  */
 const POLL_MS = 0.2;
-/** Ports are checked once every this many ring polls (a port read costs about a microsecond). */
+/** Ports are checked once every this many ring polls, to keep the polling loop to a few atomic loads. */
 const PORT_CHECK_EVERY = 32;
 
 /** Arrays the communicator is done with, reused as the copies that big sends transfer. */

@@ -88,7 +88,8 @@ function plan(values: readonly unknown[]): Plan {
 }
 
 // Like dask's threaded scheduler, "threads" reuses one pool per size across computes: starting
-// worker threads and loading the task modules in them costs ~250 ms, more than many a compute.
+// worker threads and loading the task modules in them costs 60–80 ms here, where a small array sum
+// on a warm pool takes under 10 ms.
 // Idle pool threads do not keep the process alive (piscina unrefs them), so nothing needs closing.
 const sharedThreads = new Map<number, Promise<GraphExecutor>>();
 

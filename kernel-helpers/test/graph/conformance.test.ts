@@ -36,6 +36,19 @@ for (const kind of ["sync", "threads", "processes"] as const) {
       assert.deepEqual(new Set(events.map((e) => e.label)), new Set(["inc", "total"]));
     });
 
+    it("hands new or long tasks out one by one, so a long task does not hold up the next ones", { skip: kind === "sync" }, async () => {
+      // The executor has only timed tiny tasks so far. One 800 ms task and three of 50 ms on 2
+      // workers: the three must all run on the worker the long one does not occupy.
+      const nap = async (ms: number, id: number) => (await new Promise((r) => setTimeout(r, ms)), id);
+      const tasks = [delayed(nap, { name: "long" })(800, 0), ...[1, 2, 3].map((id) => delayed(nap, { name: "short" })(50, id))];
+      const events: TaskEvent[] = [];
+      await compute(...tasks, { scheduler: executor, onTaskEvent: (e) => events.push(e) });
+      const longWorker = events.find((e) => e.label === "long")!.workerId;
+      const shortWorkers = events.filter((e) => e.label === "short").map((e) => e.workerId);
+      assert.equal(shortWorkers.length, 3);
+      assert.ok(shortWorkers.every((w) => w !== longWorker), `short tasks ran on ${shortWorkers.join(", ")}, the long one on ${longWorker}`);
+    });
+
     it("computes chunked arrays identically", async () => {
       const x = da.random.normal([60, 40], { chunks: [25, 15], seed: 7 });
       const [sum, mean, std, min, max, colSums, y] = await compute(

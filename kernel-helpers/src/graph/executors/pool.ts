@@ -8,7 +8,9 @@
  * fixed `chunksize`; a fixed number is either too small for no-ops or too big for 32 MiB chunks):
  * enough per worker to cover about {@link BATCH_MS} of work, at least 2 (so a worker never waits
  * for the scheduler between tasks) and at most {@link MAX_PER_WORKER}. It starts at 2 per worker,
- * so big tasks never pile up before the first durations are known.
+ * so big tasks never pile up before the first durations are known. Whether tasks may share a batch
+ * is decided per task label (the function's name): a label not yet timed counts as long, so a new
+ * kind of task after many tiny ones is not tied to a worker.
  */
 import path from "node:path";
 import { epochMs } from "../../events";
@@ -52,16 +54,25 @@ export async function poolExecutor(kind: "threads" | "processes", workers?: numb
   // Mean task time (ms), smoothed; starts high so the first tasks go out 2 per worker.
   let meanMs = BATCH_MS;
   let perWorker = MIN_PER_WORKER;
+  /** Mean time (ms) of each task label seen so far, smoothed. */
+  const labelMs = new Map<string, number>();
 
-  const learn = (times: Float64Array): void => {
+  const learn = (batch: readonly Pending[], times: Float64Array): void => {
     const n = times.length / 2;
     if (n === 0) return;
     let total = 0;
-    for (let i = 0; i < n; i++) total += times[2 * i + 1]! - times[2 * i]!;
+    for (let i = 0; i < n; i++) {
+      const ms = times[2 * i + 1]! - times[2 * i]!;
+      total += ms;
+      const label = batch[i]!.task.label;
+      const before = labelMs.get(label);
+      labelMs.set(label, before === undefined ? ms : before + (ms - before) / 8);
+    }
     const weight = Math.min(1, n / 16);
     meanMs += weight * (total / n - meanMs);
     perWorker = Math.max(MIN_PER_WORKER, Math.min(MAX_PER_WORKER, Math.floor(BATCH_MS / Math.max(meanMs, 1e-6))));
   };
+  const isShort = (p: Pending): boolean => (labelMs.get(p.task.label) ?? Infinity) < BATCH_MS;
 
   const send = (batch: Pending[]): void => {
     const fns: ShippedFunction[] = [];
@@ -92,7 +103,7 @@ export async function poolExecutor(kind: "threads" | "processes", workers?: numb
     pool.apply(RUNNER, [wire]).then(
       (reply) => {
         const [workerId, values, times, errors] = reply as ShippedOutcomes;
-        learn(times);
+        learn(ready, times);
         const failed = new Map(errors);
         for (let i = 0; i < ready.length; i++) {
           const start = times[2 * i]!;
@@ -111,11 +122,11 @@ export async function poolExecutor(kind: "threads" | "processes", workers?: numb
     flushing = false;
     const all = pending;
     pending = [];
-    // Short tasks travel in one batch per worker; tasks of a batch's worth of time or more go one by
-    // one, so the pool hands each to whichever worker frees first (a batch would tie a long task's
-    // successor to its worker while another worker idles).
+    // Short tasks travel in one batch per worker; long or not yet timed ones go one by one, so the
+    // pool hands each to whichever worker frees first (a batch would tie a long task's successor to
+    // its worker while another worker idles).
     const n = Math.min(pool.processes, all.length);
-    const size = meanMs >= BATCH_MS ? 1 : Math.ceil(all.length / n);
+    const size = all.every(isShort) ? Math.ceil(all.length / n) : 1;
     for (let i = 0; i < all.length; i += size) send(all.slice(i, i + size));
   };
 
