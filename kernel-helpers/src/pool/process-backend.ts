@@ -72,7 +72,7 @@ export class ProcessBackend implements Backend {
       exited: new Promise((resolve) => proc.once("exit", () => resolve())),
     };
     proc.on("message", (message: { __kh?: string; id?: number; reply?: WireReply }) => {
-      if (message?.__kh === "reply" && child.current && message.id === child.jobId) this.finish(child, decodeReply(message.reply!));
+      if (message?.__kh === "reply" && child.current && message.id === child.jobId) this.finish(child, decodeReply(message.reply!, child.current.job));
     });
     proc.once("exit", (code, signal) => this.onExit(child, code, signal));
     proc.on("error", () => undefined); // reported through "exit"

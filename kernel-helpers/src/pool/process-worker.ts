@@ -1,6 +1,6 @@
 // The child-process entry of ProcessPool (forked from dist/ with advanced serialization).
 import { Worker } from "node:worker_threads";
-import type { WireJob, WorkerSetup } from "./protocol";
+import type { JobReply, WireJob, WorkerSetup } from "./protocol";
 import { decodeJob, encodeReply } from "./protocol";
 import { TaskRunner } from "./task-runner";
 
@@ -12,7 +12,11 @@ const send = process.send!.bind(process);
 process.on("message", (message: ParentMessage) => {
   if (message?.__kh === "setup") runner = new TaskRunner(message.setup, process.pid);
   else if (message?.__kh === "job") {
-    void runner!.run(decodeJob(message.job)).then((reply) => send({ __kh: "reply", id: message.id, reply: encodeReply(reply) }));
+    const job = decodeJob(message.job);
+    const reply = runner!.run(job);
+    const answer = (done: JobReply) => send({ __kh: "reply", id: message.id, reply: encodeReply(done, job) });
+    if (reply instanceof Promise) void reply.then(answer);
+    else answer(reply);
   }
 });
 

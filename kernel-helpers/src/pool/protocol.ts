@@ -94,12 +94,21 @@ export function packNumbers(values: readonly unknown[]): readonly unknown[] | Fl
 // The wire format: flat tuples. Structured clone writes every property name of every message, and
 // for tiny tasks (chunksize 1) the message itself is most of the per-task cost.
 
-/** `[fnKey, flags, items]`; fnKey is "s" + source or "m" + file + "\0" + export; flags: 1 star, 2 transfer results. */
-export type WireJob = [string, number, readonly unknown[] | Float64Array];
-/** `[1, results, workerId, start, end]` or `[0, error, workerId, start, end]`. */
-export type WireReply = [1, unknown[] | Float64Array, number, number, number] | [0, SerializedError, number, number, number];
+/**
+ * `[fnKey, flags, items]`; fnKey is "s" + source or "m" + file + "\0" + export; flags: 1 star,
+ * 2 transfer results, 4 single: a one-item job sends its item bare (the chunksize-1 case, where a
+ * wrapping array on the way out and back is a measurable part of the task).
+ */
+export type WireJob = [string, number, unknown];
+/** `[1, results, workerId, start, end]` or `[0, error, workerId, start, end]`; a single job's result is bare. */
+export type WireReply = [1, unknown, number, number, number] | [0, SerializedError, number, number, number];
 
 const fnKeys = new WeakMap<ShippedFunction, string>();
+
+/** Whether a job goes on the wire as one bare item, and so does its result. */
+function isSingle(job: Job): boolean {
+  return Array.isArray(job.items) && job.items.length === 1;
+}
 
 export function encodeJob(job: Job): WireJob {
   let key = fnKeys.get(job.fn);
@@ -107,7 +116,8 @@ export function encodeJob(job: Job): WireJob {
     key = job.fn.kind === "source" ? `s${job.fn.name}\0${job.fn.source}` : `m${job.fn.file}\0${job.fn.exportName}`;
     fnKeys.set(job.fn, key);
   }
-  return [key, (job.star ? 1 : 0) | (job.transferResults ? 2 : 0), job.items];
+  const flags = (job.star ? 1 : 0) | (job.transferResults ? 2 : 0);
+  return isSingle(job) ? [key, flags | 4, job.items[0]] : [key, flags, job.items];
 }
 
 const decodedFns = new Map<string, ShippedFunction>();
@@ -123,17 +133,23 @@ export function decodeJob(wire: WireJob): Job {
         : { kind: "module", file: key.slice(1, split), exportName: key.slice(split + 1) };
     decodedFns.set(key, fn);
   }
-  return { fn, items, star: (flags & 1) !== 0, transferResults: (flags & 2) !== 0 };
+  return {
+    fn,
+    items: flags & 4 ? [items] : (items as readonly unknown[] | Float64Array),
+    star: (flags & 1) !== 0,
+    transferResults: (flags & 2) !== 0,
+  };
 }
 
-export function encodeReply(reply: JobReply): WireReply {
-  return reply.ok
-    ? [1, reply.results, reply.workerId, reply.start, reply.end]
-    : [0, reply.error, reply.workerId, reply.start, reply.end];
+/** `job` is the job answered: a single job's one result travels bare. */
+export function encodeReply(reply: JobReply, job: Job): WireReply {
+  if (!reply.ok) return [0, reply.error, reply.workerId, reply.start, reply.end];
+  const results = reply.results;
+  return [1, isSingle(job) && Array.isArray(results) ? results[0] : results, reply.workerId, reply.start, reply.end];
 }
 
-export function decodeReply(wire: WireReply): JobReply {
-  return wire[0] === 1
-    ? { ok: true, results: wire[1], workerId: wire[2], start: wire[3], end: wire[4] }
-    : { ok: false, error: wire[1], workerId: wire[2], start: wire[3], end: wire[4] };
+export function decodeReply(wire: WireReply, job: Job): JobReply {
+  if (wire[0] === 0) return { ok: false, error: wire[1], workerId: wire[2], start: wire[3], end: wire[4] };
+  const results = isSingle(job) ? [wire[1]] : (wire[1] as unknown[] | Float64Array);
+  return { ok: true, results, workerId: wire[2], start: wire[3], end: wire[4] };
 }

@@ -1,19 +1,24 @@
 // The piscina worker file of ThreadPool (loaded from dist/ by filename).
 import Piscina from "piscina";
 import { threadId } from "node:worker_threads";
-import type { WireJob, WorkerSetup } from "./protocol";
+import type { Job, JobReply, WireJob, WorkerSetup } from "./protocol";
 import { collectTransferables, decodeJob, encodeReply, RETIRED_EXIT_CODE } from "./protocol";
 import { TaskRunner } from "./task-runner";
 
 const runner = new TaskRunner(Piscina.workerData as WorkerSetup, threadId);
 
-async function handle(wire: WireJob): Promise<unknown> {
+// Not async: piscina awaits whatever this returns, and a synchronous job then costs no extra promise.
+function handle(wire: WireJob): unknown {
   const job = decodeJob(wire);
   // A retired worker exits; a job piscina handed it meanwhile fails with RETIRED_EXIT_CODE and
   // the pool runs it again on a fresh worker.
   if (runner.retiring) return new Promise<never>(() => undefined);
-  const reply = await runner.run(job);
-  const encoded = encodeReply(reply);
+  const reply = runner.run(job);
+  return reply instanceof Promise ? reply.then((done) => answer(job, done)) : answer(job, reply);
+}
+
+function answer(job: Job, reply: JobReply): unknown {
+  const encoded = encodeReply(reply, job);
   if (runner.retiring) setImmediate(() => process.exit(RETIRED_EXIT_CODE));
   if (reply.ok && reply.results instanceof Float64Array) {
     // Packed numbers: this buffer is ours alone, move it.

@@ -68,6 +68,18 @@ for (const Pool of [ThreadPool, ProcessPool]) {
       assert.deepEqual(await pool.map(slowFirst, [0, 1, 2, 3, 4], { chunksize: 1 }), [0, 1, 2, 3, 4]);
     });
 
+    it("a chunk mixing synchronous and async tasks keeps every result, and an async rejection mid-chunk rejects", async () => {
+      // Workers answer all-synchronous chunks synchronously and switch to awaiting at the first promise.
+      const mixed = (x: number) => (x % 3 === 1 ? Promise.resolve(x * 10) : x % 3 === 2 ? new Promise((r) => setTimeout(() => r(-x), 2)) : x);
+      const expected = range(20).map((x) => (x % 3 === 1 ? x * 10 : x % 3 === 2 ? -x : x));
+      for (const chunksize of [1, 4, 20]) assert.deepEqual(await pool.map(mixed, range(20), { chunksize }), expected);
+      const late = async (x: number) => {
+        if (x === 7) throw new RangeError(`late ${x}`);
+        return x;
+      };
+      await assert.rejects(pool.map(late, range(10), { chunksize: 10 }), (e: unknown) => e instanceof RangeError && e.message === "late 7");
+    });
+
     it("starmap spreads argument lists; apply calls once", async () => {
       const pairs: [number, number][] = [[1, 2], [3, 4], [5, 6]];
       assert.deepEqual(await pool.starmap((a: number, b: number) => a * b, pairs), pairs.map(([a, b]) => a * b));
