@@ -206,6 +206,11 @@ export class Comm {
     await this.bcastInternal(null, T_BARRIER, "barrier");
   }
 
+  /** mpi4py's `Barrier()`: the same as {@link barrier} (the MPI standard's spelling). */
+  Barrier(): Promise<void> {
+    return this.barrier();
+  }
+
   /** Stops every rank of the run (the launcher reports `CommAbortError { rank, errorcode }`). */
   abort(errorcode = 1): Promise<never> {
     return this.link.abort(errorcode);
@@ -227,6 +232,8 @@ export class Comm {
     pending.block();
     const e = await pending.promise;
     this.copyInto(buf, e.d, `Recv from rank ${e.s} (tag ${e.t})`);
+    // A received array is ours alone (even from ourselves: cloned), and spent once copied.
+    this.link.recycle?.(e.d as CommBuffer);
     if (status) this.fill(status, e);
   }
 
@@ -234,7 +241,10 @@ export class Comm {
   async Bcast(buf: CommBuffer, root = 0): Promise<void> {
     this.checkBuffer(buf, "buf");
     const data = await this.bcast(this.rank === root ? buf : null, root);
-    if (this.rank !== root) this.copyInto(buf, data, `Bcast from root ${root}`);
+    if (this.rank !== root) {
+      this.copyInto(buf, data, `Bcast from root ${root}`);
+      this.link.recycle?.(data as CommBuffer);
+    }
   }
 
   /** Element-wise reduction of every rank's `sendbuf` into root's `recvbuf`. */

@@ -9,17 +9,25 @@
  *   a fixed binary header and the array's raw bytes, with no serializer on either side and only
  *   the view's own bytes on the wire (v8 would send its whole ArrayBuffer).
  *
+ * - a typed array whose bytes wait in a file lane (processes of one host, see file-lane.ts): the
+ *   typed-array header and where in the lane.
+ *
  * Layout: `u32 length | u8 kind | body`, where length counts kind + body.
  * Typed-array body: `u32 source | i32 tag | u8 context | u8 array type | u16 0 | bytes`.
+ * Lane body: the typed-array header, then `u32 byte length | u32 lane offset | u32 lane end`.
  */
 import type { Socket } from "node:net";
 import v8 from "node:v8";
+import type { Lanes, LaneWriter } from "./file-lane";
 import type { Envelope } from "./protocol";
+import type { Spares } from "./spares";
 
 const KIND_V8 = 0;
 const KIND_ARRAY = 1;
+const KIND_LANE = 2;
 const PREFIX = 5; // u32 length + u8 kind
 const ARRAY_HEADER = 12;
+const LANE_HEADER = 12;
 /** Bodies up to this size are copied into one buffer and written with a single `write`. */
 const COPY_LIMIT = 64 * 1024;
 
@@ -60,13 +68,22 @@ export function writeFrame(socket: Socket, value: unknown): void {
   socket.uncork();
 }
 
+function arrayHeader(target: Buffer, envelope: Envelope, code: number): void {
+  target.writeUInt32BE(envelope.s, 5);
+  target.writeInt32BE(envelope.t, 9);
+  target[13] = envelope.c;
+  target[14] = code;
+  target.writeUInt16BE(0, 15);
+}
+
 /**
  * Writes an envelope. A typed-array payload goes out as raw bytes: small ones copied into the
- * frame, large ones straight from the caller's memory, in which case the returned promise settles
- * once the socket has taken them (the caller must not change the array before: MPI's rule for a
- * blocking send's buffer). Otherwise undefined: the data was copied already.
+ * frame, big ones into `lane` when there is one with room, else straight from the caller's memory,
+ * in which case the returned promise settles once the socket has taken them (the caller must not
+ * change the array before: MPI's rule for a blocking send's buffer). Otherwise undefined: the data
+ * was copied already.
  */
-export function writeEnvelope(socket: Socket, envelope: Envelope): Promise<void> | undefined {
+export function writeEnvelope(socket: Socket, envelope: Envelope, lane?: LaneWriter): Promise<void> | undefined {
   const code = arrayCode(envelope.d);
   if (code < 0) {
     writeFrame(socket, envelope);
@@ -74,15 +91,23 @@ export function writeEnvelope(socket: Socket, envelope: Envelope): Promise<void>
   }
   const view = envelope.d as ArrayBufferView;
   const n = view.byteLength;
+  const bytes = Buffer.from(view.buffer, view.byteOffset, n);
+  // Too big to copy into a frame: a lane beats the socket from here on (measured at 64 KiB–8 MiB).
+  const slot = lane && n > COPY_LIMIT ? lane.tryWrite(bytes) : undefined;
+  if (slot) {
+    const frame = Buffer.allocUnsafe(PREFIX + ARRAY_HEADER + LANE_HEADER);
+    prefix(frame, 1 + ARRAY_HEADER + LANE_HEADER, KIND_LANE);
+    arrayHeader(frame, envelope, code);
+    frame.writeUInt32BE(n, PREFIX + ARRAY_HEADER);
+    frame.writeUInt32BE(slot.at, PREFIX + ARRAY_HEADER + 4);
+    frame.writeUInt32BE(slot.end, PREFIX + ARRAY_HEADER + 8);
+    socket.write(frame);
+    return undefined;
+  }
   const small = n <= COPY_LIMIT;
   const head = Buffer.allocUnsafe(PREFIX + ARRAY_HEADER + (small ? n : 0));
   prefix(head, 1 + ARRAY_HEADER + n, KIND_ARRAY);
-  head.writeUInt32BE(envelope.s, 5);
-  head.writeInt32BE(envelope.t, 9);
-  head[13] = envelope.c;
-  head[14] = code;
-  head.writeUInt16BE(0, 15);
-  const bytes = Buffer.from(view.buffer, view.byteOffset, n);
+  arrayHeader(head, envelope, code);
   if (small) {
     bytes.copy(head, PREFIX + ARRAY_HEADER);
     socket.write(head);
@@ -97,12 +122,19 @@ export function writeEnvelope(socket: Socket, envelope: Envelope): Promise<void>
   });
 }
 
+/** Where a frame reader finds lane payloads and memory for big arrays (processes of one host). */
+export interface LaneSources {
+  readonly lanes: Lanes;
+  readonly spares: Spares;
+}
+
 /**
  * Reassembles frames from chunks. A body that spans chunks is copied once, as its chunks arrive,
- * into memory of its final size: for a typed array, the ArrayBuffer the receiver gets.
+ * into memory of its final size: for a typed array, the ArrayBuffer the receiver gets. A lane
+ * frame's payload is read from its lane straight into that memory.
  */
 export class FrameReader {
-  private head = Buffer.allocUnsafe(PREFIX + ARRAY_HEADER);
+  private head = Buffer.allocUnsafe(PREFIX + ARRAY_HEADER + LANE_HEADER);
   private headLength = 0;
   /** The body being filled (after its headers), and how far. */
   private body: Uint8Array | undefined;
@@ -110,7 +142,10 @@ export class FrameReader {
   private kind = 0;
   private meta: { s: number; t: number; c: 0 | 1; code: number } | undefined;
 
-  constructor(private readonly onFrame: (value: unknown) => void) {}
+  constructor(
+    private readonly onFrame: (value: unknown) => void,
+    private readonly lanes?: LaneSources,
+  ) {}
 
   push(chunk: Buffer): void {
     let at = 0;
@@ -127,7 +162,7 @@ export class FrameReader {
     }
   }
 
-  /** Consumes prefix (and typed-array header) bytes; may complete whole small frames in place. */
+  /** Consumes prefix (and typed-array / lane header) bytes; may complete whole small frames in place. */
   private readHeaders(chunk: Buffer, at: number): number {
     // Fast path: a whole frame in this chunk, nothing buffered — decode from the chunk itself.
     if (this.headLength === 0 && chunk.length - at >= PREFIX) {
@@ -138,7 +173,7 @@ export class FrameReader {
         return at + 4 + length;
       }
     }
-    const need = this.headLength < PREFIX ? PREFIX : PREFIX + ARRAY_HEADER;
+    const need = this.headLength < PREFIX ? PREFIX : PREFIX + ARRAY_HEADER + (this.head[4] === KIND_LANE ? LANE_HEADER : 0);
     const k = Math.min(need - this.headLength, chunk.length - at);
     chunk.copy(this.head, this.headLength, at, at + k);
     this.headLength += k;
@@ -146,17 +181,30 @@ export class FrameReader {
     if (this.headLength < need) return at;
     const length = this.head.readUInt32BE(0);
     this.kind = this.head[4]!;
-    if (this.kind === KIND_ARRAY && this.headLength === PREFIX) return at; // read the array header next
+    if (this.kind !== KIND_V8 && this.headLength === PREFIX) return at; // read the array (and lane) header next
     if (this.kind === KIND_V8) {
       this.meta = undefined;
       this.body = new Uint8Array(length - 1);
     } else {
       this.meta = { s: this.head.readUInt32BE(5), t: this.head.readInt32BE(9), c: this.head[13] as 0 | 1, code: this.head[14]! };
+      if (this.kind === KIND_LANE) {
+        this.readLane();
+        return at;
+      }
       this.body = new Uint8Array(length - 1 - ARRAY_HEADER);
     }
     this.filled = 0;
     if (this.body.length === 0) this.complete(this.body);
     return at;
+  }
+
+  private readLane(): void {
+    if (!this.lanes) throw new Error("a lane frame arrived on a connection without lanes");
+    const base = PREFIX + ARRAY_HEADER;
+    const byteLength = this.head.readUInt32BE(base);
+    const body = new Uint8Array(this.lanes.spares.take(byteLength));
+    this.lanes.lanes.reader(this.meta!.s).read(body, { at: this.head.readUInt32BE(base + 4), end: this.head.readUInt32BE(base + 8) });
+    this.complete(body);
   }
 
   private complete(body: Uint8Array): void {
@@ -174,7 +222,7 @@ export class FrameReader {
 }
 
 /** Feeds a socket's data into a FrameReader. */
-export function onFrames(socket: Socket, handler: (value: unknown) => void): void {
-  const reader = new FrameReader(handler);
+export function onFrames(socket: Socket, handler: (value: unknown) => void, lanes?: LaneSources): void {
+  const reader = new FrameReader(handler, lanes);
   socket.on("data", (chunk: Buffer) => reader.push(chunk));
 }

@@ -193,8 +193,9 @@ async function runProcesses(n: number, script: string, args: string[], task: unk
   const children: ChildProcess[] = [];
   const outputs: Promise<void>[] = [];
   // All ranks on this host: peers talk over Unix sockets in a private folder (about twice the
-  // speed of TCP loopback); the coordinator stays on TCP.
-  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), "kh-comm-"));
+  // speed of TCP loopback), in memory-backed /dev/shm when there is one, where big arrays also
+  // take file lanes (file-lane.ts); the coordinator stays on TCP.
+  const socketDir = fs.mkdtempSync(path.join(sharedMemoryDir() ?? os.tmpdir(), "kh-comm-"));
   try {
     for (let rank = 0; rank < n; rank++) {
       const child = spawn(process.execPath, [script, ...args], {
@@ -222,6 +223,16 @@ async function runProcesses(n: number, script: string, args: string[], task: unk
     await stopChildren(children);
     await settleWithin(outputs, 1000);
     fs.rmSync(socketDir, { recursive: true, force: true });
+  }
+}
+
+/** /dev/shm when this machine has a writable one (Linux), else undefined. */
+function sharedMemoryDir(): string | undefined {
+  try {
+    fs.accessSync("/dev/shm", fs.constants.W_OK);
+    return "/dev/shm";
+  } catch {
+    return undefined;
   }
 }
 

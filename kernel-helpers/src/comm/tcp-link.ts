@@ -9,9 +9,11 @@
 import net from "node:net";
 import path from "node:path";
 import { CommSetupError } from "./errors";
-import { onFrames, writeEnvelope, writeFrame } from "./frames";
+import { Lanes, lanesAvailable } from "./file-lane";
+import { onFrames, writeEnvelope, writeFrame, type LaneSources } from "./frames";
 import type { Link } from "./link";
 import type { CoordinatorMessage, Envelope, Hello, PeerAddress, RankReport } from "./protocol";
+import { Spares } from "./spares";
 
 export interface TcpRankOptions {
   readonly rank: number;
@@ -19,7 +21,8 @@ export interface TcpRankOptions {
   readonly coordinator: { host: string; port: number };
   /**
    * The address this rank listens on for its peers, or `unix:DIR` for a Unix socket in DIR (ranks
-   * on one host: about twice TCP loopback's speed here). @default "0.0.0.0"
+   * on one host: about twice TCP loopback's speed here; in /dev/shm, big arrays also take file
+   * lanes there). @default "0.0.0.0"
    */
   readonly bindHost?: string;
   /** Give up connecting after this long. @default 30000 */
@@ -62,6 +65,9 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
   const early: Envelope[] = [];
   let attached = false;
   const onEnvelope = (e: unknown) => (attached ? deliver(e as Envelope) : early.push(e as Envelope));
+  const unixDir = options.bindHost?.startsWith("unix:") ? options.bindHost.slice("unix:".length) : undefined;
+  const lanes: LaneSources | undefined =
+    unixDir !== undefined && lanesAvailable(unixDir) ? { lanes: new Lanes(unixDir, rank), spares: new Spares() } : undefined;
 
   // Peers with a higher rank connect to us; their first frame says who they are.
   const server = net.createServer();
@@ -81,10 +87,9 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
       } else {
         onEnvelope(value);
       }
-    });
+    }, lanes);
     socket.on("error", () => {});
   });
-  const unixDir = options.bindHost?.startsWith("unix:") ? options.bindHost.slice("unix:".length) : undefined;
   const socketPath = unixDir === undefined ? undefined : path.join(unixDir, `rank-${rank}.sock`);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -112,7 +117,7 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
     const address = info.addresses[j]!;
     const socket = await connect(address, timeoutMs, `rank ${j}`);
     writeFrame(socket, { rank });
-    onFrames(socket, onEnvelope);
+    onFrames(socket, onEnvelope, lanes);
     socket.on("error", () => {});
     peers[j] = socket;
   }
@@ -127,7 +132,7 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
     size,
     watched: info.deadlockDetection,
     post(dest, envelope) {
-      return writeEnvelope(peers[dest]!, envelope);
+      return writeEnvelope(peers[dest]!, envelope, lanes?.lanes.writer(dest));
     },
     report(report: RankReport) {
       writeFrame(control, report);
@@ -142,6 +147,9 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
       control.ref();
       return new Promise<never>(() => {});
     },
+    recycle(array) {
+      lanes?.spares.give(array);
+    },
     attach(fn) {
       deliver = fn;
       attached = true;
@@ -154,6 +162,7 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
     finalize(value, counters) {
       writeFrame(control, { type: "done", value, ...counters } satisfies RankReport);
       for (const s of sockets()) s.end();
+      lanes?.lanes.close();
     },
   };
 }

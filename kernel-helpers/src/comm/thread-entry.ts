@@ -16,6 +16,7 @@ import type { Link } from "./link";
 import type { Envelope, RankReport } from "./protocol";
 import { serializeError } from "./serialize-error";
 import { RingReader, RingWriter, type InboxMemory } from "./shm-ring";
+import { Spares } from "./spares";
 
 interface ThreadRankData {
   readonly rank: number;
@@ -42,14 +43,7 @@ const POLL_MS = 0.2;
 const PORT_CHECK_EVERY = 32;
 
 /** Arrays the communicator is done with, reused as the copies that big sends transfer. */
-const spares: ArrayBuffer[] = [];
-const MAX_SPARES = 4;
-const SPARE_MIN = 64 * 1024;
-
-function takeSpare(byteLength: number): ArrayBuffer | undefined {
-  const i = spares.findIndex((b) => b.byteLength === byteLength);
-  return i < 0 ? undefined : spares.splice(i, 1)[0];
-}
+const spares = new Spares();
 
 const data = workerData as ThreadRankData;
 const port = parentPort!;
@@ -130,7 +124,7 @@ const link: Link = {
       // into recycled memory when there is some (fresh megabytes cost page faults and zeroing).
       const view = d as ArrayBufferView;
       const Ctor = view.constructor as new (buffer: ArrayBuffer) => ArrayBufferView & { set(a: ArrayBufferView): void };
-      const part = new Ctor(takeSpare(view.byteLength) ?? new ArrayBuffer(view.byteLength));
+      const part = new Ctor(spares.take(view.byteLength));
       part.set(view);
       data.ports[dest]!.postMessage({ q: seq, e: { ...envelope, d: part } }, [part.buffer as ArrayBuffer]);
     } else {
@@ -149,11 +143,7 @@ const link: Link = {
     return new Promise<never>(() => {});
   },
   recycle(array: ArrayBufferView) {
-    const buffer = array.buffer;
-    if (buffer instanceof ArrayBuffer && array.byteOffset === 0 && array.byteLength === buffer.byteLength && array.byteLength >= SPARE_MIN) {
-      if (spares.length >= MAX_SPARES) spares.shift();
-      spares.push(buffer);
-    }
+    spares.give(array);
   },
   attach(onEnvelope) {
     deliver = onEnvelope;

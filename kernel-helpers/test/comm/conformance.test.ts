@@ -70,7 +70,7 @@ async function everything(comm: Comm) {
   const concat = Op.create((a: string, b: string) => a + b, false);
   out.custom = [await comm.reduce(String(rank), concat), await comm.allreduce(String(rank), concat)];
   out.allreduce = [await comm.allreduce(rank + 1), await comm.allreduce(rank + 1, MAX), Array.from(await comm.allreduce(new Float64Array([rank, 2])))];
-  await comm.barrier();
+  await comm.Barrier(); // mpi4py spells it both ways
 
   // buffer forms
   const buf = new Float64Array(4).fill(rank);
