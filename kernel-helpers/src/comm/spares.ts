@@ -16,8 +16,10 @@ export class Spares {
 
   /** Keeps `array`'s memory if it owns a whole, big enough ArrayBuffer (the communicator is done with it). */
   give(array: ArrayBufferView): void {
+    // Size first: reading `.buffer` of a small typed array makes V8 move it off its heap (~1 µs).
+    if (array.byteLength < SPARE_MIN) return;
     const buffer = array.buffer;
-    if (buffer instanceof ArrayBuffer && array.byteOffset === 0 && array.byteLength === buffer.byteLength && array.byteLength >= SPARE_MIN) {
+    if (buffer instanceof ArrayBuffer && array.byteOffset === 0 && array.byteLength === buffer.byteLength) {
       if (this.buffers.length >= MAX_SPARES) this.buffers.shift();
       this.buffers.push(buffer);
     }

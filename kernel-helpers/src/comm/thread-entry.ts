@@ -75,6 +75,7 @@ function accept(seq: number, envelope: Envelope): void {
 const drain = (): number => reader?.drain((r) => accept(r.seq, r.envelope)) ?? 0;
 
 function onPortMessage(message: PortMessage): void {
+  if (message === DOORBELL) reader?.answerDoorbell();
   drain(); // records written before this message may still sit in the ring
   if (message !== DOORBELL) accept(message.q, message.e);
 }

@@ -78,15 +78,23 @@ describe("shared-memory rings", () => {
     assert.equal(writer.tryWrite({ s: 0, t: 0, c: 0, d: new Float64Array(RING_BYTES) }, 0).written, false);
   });
 
-  it("asks for the doorbell only while the receiver is not polling", () => {
-    const inbox = allocateInbox(2);
+  it("asks for the doorbell only while the receiver is not polling, and once until it is answered", () => {
+    const inbox = allocateInbox(3);
     const writer = new RingWriter(inbox, 0);
-    const reader = new RingReader(inbox, 1, 2);
-    assert.equal(writer.tryWrite({ s: 0, t: 0, c: 0, d: 1 }, writer.nextSeq()).wake, true);
+    const other = new RingWriter(inbox, 2);
+    const reader = new RingReader(inbox, 1, 3);
+    const send = (w: RingWriter, d: number) => w.tryWrite({ s: 0, t: 0, c: 0, d }, w.nextSeq()).wake;
+    assert.equal(send(writer, 1), true);
+    assert.equal(send(writer, 2), false, "a doorbell is already on its way");
+    assert.equal(send(other, 3), false, "whichever sender rang it");
+    reader.answerDoorbell();
+    const seen: unknown[] = [];
+    reader.drain((r) => seen.push(r.envelope.d));
+    assert.deepEqual(seen.sort(), [1, 2, 3], "the one doorbell's drain takes every sender's records");
     reader.setPolling(true);
-    assert.equal(writer.tryWrite({ s: 0, t: 0, c: 0, d: 2 }, writer.nextSeq()).wake, false);
+    assert.equal(send(writer, 4), false);
     reader.setPolling(false);
-    assert.equal(writer.tryWrite({ s: 0, t: 0, c: 0, d: 3 }, writer.nextSeq()).wake, true);
+    assert.equal(send(writer, 5), true);
   });
 
   // Self-contained: shipped to each rank as source.
