@@ -5,7 +5,7 @@
  * Two kinds of body:
  * - a v8-serialized value (Node's structured clone, so Map, Set, Date and typed arrays arrive as
  *   they left, like with worker threads): control messages and envelopes carrying objects;
- * - an envelope whose data is one typed array (the buffer forms `Send`, `Bcast`, `Allreduce`…):
+ * - a sequenced envelope (see sequencer.ts) whose data is one typed array (the buffer forms `Send`, `Bcast`, `Allreduce`…):
  *   a fixed binary header and the array's raw bytes, with no serializer on either side and only
  *   the view's own bytes on the wire (v8 would send its whole ArrayBuffer).
  *
@@ -13,20 +13,23 @@
  *   typed-array header and where in the lane.
  *
  * Layout: `u32 length | u8 kind | body`, where length counts kind + body.
- * Typed-array body: `u32 source | i32 tag | u8 context | u8 array type | u16 0 | bytes`.
+ * Typed-array body: `u32 source | i32 tag | u8 context | u8 array type | u16 0 | u32 seq | bytes`.
+ * Other envelopes travel as v8 frames of `{ q: seq, e: envelope }`, and a reader hands typed-array
+ * and lane frames on in that shape too.
  * Lane body: the typed-array header, then `u32 byte length | u32 lane offset | u32 lane end`.
  */
 import type { Socket } from "node:net";
 import v8 from "node:v8";
 import type { Lanes, LaneWriter } from "./file-lane";
 import type { Envelope } from "./protocol";
+import type { Sequenced } from "./sequencer";
 import type { Spares } from "./spares";
 
 const KIND_V8 = 0;
 const KIND_ARRAY = 1;
 const KIND_LANE = 2;
 const PREFIX = 5; // u32 length + u8 kind
-const ARRAY_HEADER = 12;
+const ARRAY_HEADER = 16;
 const LANE_HEADER = 12;
 /** Bodies up to this size are copied into one buffer and written with a single `write`. */
 const COPY_LIMIT = 64 * 1024;
@@ -68,25 +71,26 @@ export function writeFrame(socket: Socket, value: unknown): void {
   socket.uncork();
 }
 
-function arrayHeader(target: Buffer, envelope: Envelope, code: number): void {
+function arrayHeader(target: Buffer, envelope: Envelope, seq: number, code: number): void {
   target.writeUInt32BE(envelope.s, 5);
   target.writeInt32BE(envelope.t, 9);
   target[13] = envelope.c;
   target[14] = code;
   target.writeUInt16BE(0, 15);
+  target.writeUInt32BE(seq, 17);
 }
 
 /**
- * Writes an envelope. A typed-array payload goes out as raw bytes: small ones copied into the
+ * Writes envelope number `seq` (to this peer). A typed-array payload goes out as raw bytes: small ones copied into the
  * frame, big ones into `lane` when there is one with room, else straight from the caller's memory,
  * in which case the returned promise settles once the socket has taken them (the caller must not
  * change the array before: MPI's rule for a blocking send's buffer). Otherwise undefined: the data
  * was copied already.
  */
-export function writeEnvelope(socket: Socket, envelope: Envelope, lane?: LaneWriter): Promise<void> | undefined {
+export function writeEnvelope(socket: Socket, envelope: Envelope, seq: number, lane?: LaneWriter): Promise<void> | undefined {
   const code = arrayCode(envelope.d);
   if (code < 0) {
-    writeFrame(socket, envelope);
+    writeFrame(socket, { q: seq, e: envelope } satisfies Sequenced);
     return undefined;
   }
   const view = envelope.d as ArrayBufferView;
@@ -97,7 +101,7 @@ export function writeEnvelope(socket: Socket, envelope: Envelope, lane?: LaneWri
   if (slot) {
     const frame = Buffer.allocUnsafe(PREFIX + ARRAY_HEADER + LANE_HEADER);
     prefix(frame, 1 + ARRAY_HEADER + LANE_HEADER, KIND_LANE);
-    arrayHeader(frame, envelope, code);
+    arrayHeader(frame, envelope, seq, code);
     frame.writeUInt32BE(n, PREFIX + ARRAY_HEADER);
     frame.writeUInt32BE(slot.at, PREFIX + ARRAY_HEADER + 4);
     frame.writeUInt32BE(slot.end, PREFIX + ARRAY_HEADER + 8);
@@ -107,7 +111,7 @@ export function writeEnvelope(socket: Socket, envelope: Envelope, lane?: LaneWri
   const small = n <= COPY_LIMIT;
   const head = Buffer.allocUnsafe(PREFIX + ARRAY_HEADER + (small ? n : 0));
   prefix(head, 1 + ARRAY_HEADER + n, KIND_ARRAY);
-  arrayHeader(head, envelope, code);
+  arrayHeader(head, envelope, seq, code);
   if (small) {
     bytes.copy(head, PREFIX + ARRAY_HEADER);
     socket.write(head);
@@ -140,7 +144,7 @@ export class FrameReader {
   private body: Uint8Array | undefined;
   private filled = 0;
   private kind = 0;
-  private meta: { s: number; t: number; c: 0 | 1; code: number } | undefined;
+  private meta: { s: number; t: number; c: 0 | 1; code: number; q: number } | undefined;
 
   constructor(
     private readonly onFrame: (value: unknown) => void,
@@ -186,7 +190,7 @@ export class FrameReader {
       this.meta = undefined;
       this.body = new Uint8Array(length - 1);
     } else {
-      this.meta = { s: this.head.readUInt32BE(5), t: this.head.readInt32BE(9), c: this.head[13] as 0 | 1, code: this.head[14]! };
+      this.meta = { s: this.head.readUInt32BE(5), t: this.head.readInt32BE(9), c: this.head[13] as 0 | 1, code: this.head[14]!, q: this.head.readUInt32BE(17) };
       if (this.kind === KIND_LANE) {
         this.readLane();
         return at;
@@ -214,10 +218,10 @@ export class FrameReader {
       this.onFrame(v8.deserialize(body));
       return;
     }
-    const { s, t, c, code } = this.meta!;
+    const { s, t, c, code, q } = this.meta!;
     const Ctor = ARRAY_TYPES[code]!;
     const bytesPer = (Ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
-    this.onFrame({ s, t, c, d: new Ctor(body.buffer as ArrayBuffer, 0, body.length / bytesPer) } satisfies Envelope);
+    this.onFrame({ q, e: { s, t, c, d: new Ctor(body.buffer as ArrayBuffer, 0, body.length / bytesPer) } } satisfies Sequenced);
   }
 }
 

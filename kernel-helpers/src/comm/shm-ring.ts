@@ -23,11 +23,17 @@ import v8 from "node:v8";
 import { ARRAY_TYPES, arrayCode, type ArrayConstructor } from "./frames";
 import type { Envelope } from "./protocol";
 
+/**
+ * How long a blocked receive polls its inbox before it waits on the event loop (threads and
+ * processes alike). Only when every rank can have a core: with more ranks than cores, polling
+ * would take the core from the very rank that is about to send.
+ */
+export const POLL_MS = 0.2;
+
 /** Bytes of ring per (sender, receiver) pair. */
 export const RING_BYTES = 64 * 1024;
-/** Payloads above this go over the port: copying big arrays twice through a ring gains nothing. */
-const MAX_PAYLOAD = RING_BYTES / 4;
-const RECORD_HEADER = 16;
+/** Payloads above this go another way: copying big arrays twice through a ring gains nothing. */
+export const MAX_PAYLOAD = RING_BYTES / 4;
 /** Int32 slots of a ring's header: write and read positions (free-running byte counters). */
 const WRITE = 0;
 const READ = 1;
@@ -36,10 +42,6 @@ const RING_HEADER_BYTES = 8;
 /** Int32 slots of an inbox's flags: whether its rank polls, and whether a doorbell is on its way. */
 const POLLING = 0;
 const BELL = 1;
-
-const KIND_PAD = 0;
-const KIND_ARRAY = 1;
-const KIND_V8 = 2;
 
 /** The shared memory of one receiving rank's inbox (sent to every rank in workerData). */
 export type InboxMemory = SharedArrayBuffer;
@@ -54,9 +56,117 @@ function ringOffset(sender: number): number {
   return 8 + sender * (RING_HEADER_BYTES + RING_BYTES);
 }
 
+// ---- The record format, shared with the processes' file rings (file-ring.ts) ----
+
+const RECORD_HEADER = 16;
+const KIND_PAD = 0;
+const KIND_ARRAY = 1;
+const KIND_V8 = 2;
+/** "Message `seq` went another way": a polling receiver stops and lets its event loop take it. */
+const KIND_MARKER = 3;
+
+/** A record's payload: a typed array's own bytes, or a v8-serialized value. */
+export interface RecordPayload {
+  readonly kind: number;
+  readonly code: number;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * The payload `d` would take in a record, or undefined when it must travel another way: too big,
+ * a view of a SharedArrayBuffer (shared, never copied), or an object when `objects` is false
+ * (threads: an object may hold a SharedArrayBuffer view, which v8.serialize would copy).
+ */
+export function recordPayload(d: unknown, objects: boolean): RecordPayload | undefined {
+  let payload: RecordPayload;
+  const arrayType = arrayCode(d);
+  if (arrayType >= 0) {
+    const v = d as ArrayBufferView;
+    if (v.byteLength > MAX_PAYLOAD || v.buffer instanceof SharedArrayBuffer) return undefined;
+    payload = { kind: KIND_ARRAY, code: arrayType, bytes: new Uint8Array(v.buffer, v.byteOffset, v.byteLength) };
+  } else if (objects || d === null || (typeof d !== "object" && typeof d !== "function" && typeof d !== "symbol")) {
+    payload = { kind: KIND_V8, code: 0, bytes: v8.serialize(d) };
+  } else {
+    return undefined;
+  }
+  return payload.bytes.byteLength > MAX_PAYLOAD ? undefined : payload;
+}
+
+/** A marker record's payload (see KIND_MARKER). */
+export const MARKER: RecordPayload = { kind: KIND_MARKER, code: 0, bytes: new Uint8Array(0) };
+
 // Records are 16-byte multiples, so the room left before the ring's end is 0 or at least a record
 // header: a PAD record always fits there.
 const align16 = (n: number): number => (n + 15) & ~15;
+
+/** Bytes a record of `payload` takes in a ring. */
+export function recordSize(payload: RecordPayload): number {
+  return align16(RECORD_HEADER + payload.bytes.byteLength);
+}
+
+/**
+ * Writes a record of `size` bytes at `at`: `u32 length | u32 seq | i32 tag | u8 ctx | u8 kind |
+ * u8 array type | u8 padding | payload`.
+ */
+export function putRecord(bytes: Uint8Array, view: DataView, at: number, size: number, seq: number, envelope: Envelope | undefined, payload: RecordPayload): void {
+  view.setUint32(at, size, true);
+  view.setUint32(at + 4, seq, true);
+  view.setInt32(at + 8, envelope?.t ?? 0, true);
+  bytes[at + 12] = envelope?.c ?? 0;
+  bytes[at + 13] = payload.kind;
+  bytes[at + 14] = payload.code;
+  bytes[at + 15] = size - RECORD_HEADER - payload.bytes.byteLength;
+  bytes.set(payload.bytes, at + RECORD_HEADER);
+}
+
+/** Writes a PAD record filling the `size` bytes from `at` to the ring's end. */
+export function putPad(bytes: Uint8Array, view: DataView, at: number, size: number): void {
+  view.setUint32(at, size, true);
+  bytes[at + 13] = KIND_PAD;
+}
+
+/** A record read from a ring: the envelope and its sequence number. */
+export interface RingRecord {
+  readonly seq: number;
+  readonly envelope: Envelope;
+}
+
+/** Whether the record at `at` carries a message (not a pad or a marker). */
+export function isMessage(bytes: Uint8Array, at: number): boolean {
+  const kind = bytes[at + 13];
+  return kind === KIND_ARRAY || kind === KIND_V8;
+}
+
+/**
+ * Hands the record at `at` (from `sender`) to `onRecord`, or a marker's sequence number to
+ * `onMarker`; returns the record's length, so the next one's offset.
+ */
+export function takeRecord(
+  bytes: Uint8Array,
+  view: DataView,
+  at: number,
+  sender: number,
+  onRecord: (record: RingRecord) => void,
+  onMarker?: (seq: number, sender: number) => void,
+): number {
+  const length = view.getUint32(at, true);
+  const kind = bytes[at + 13]!;
+  if (kind === KIND_PAD) return length;
+  const seq = view.getUint32(at + 4, true);
+  if (kind === KIND_MARKER) {
+    onMarker?.(seq, sender);
+    return length;
+  }
+  const t = view.getInt32(at + 8, true);
+  const c = bytes[at + 12] as 0 | 1;
+  const payloadLength = length - RECORD_HEADER - bytes[at + 15]!;
+  const d =
+    kind === KIND_ARRAY
+      ? readArray(ARRAY_TYPES[bytes[at + 14]!]!, bytes, at + RECORD_HEADER, payloadLength)
+      : v8.deserialize(Buffer.from(bytes.buffer, bytes.byteOffset + at + RECORD_HEADER, payloadLength));
+  onRecord({ seq, envelope: { s: sender, t, c, d } });
+  return length;
+}
 
 /** What a rank writes into another rank's inbox. */
 export class RingWriter {
@@ -84,27 +194,9 @@ export class RingWriter {
    * and in `wake` whether the receiver is not polling (so the doorbell must ring).
    */
   tryWrite(envelope: Envelope, seq: number): { written: boolean; wake: boolean } {
-    const d = envelope.d;
-    let kind: number;
-    let code = 0;
-    let payload: Uint8Array;
-    const arrayType = arrayCode(d);
-    if (arrayType >= 0) {
-      const v = d as ArrayBufferView;
-      // A view of a SharedArrayBuffer is shared, not copied, by the port: keep it there.
-      if (v.buffer instanceof SharedArrayBuffer) return { written: false, wake: false };
-      kind = KIND_ARRAY;
-      code = arrayType;
-      payload = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-    } else if (d === null || (typeof d !== "object" && typeof d !== "function" && typeof d !== "symbol")) {
-      // Primitives only: an object could hold a SharedArrayBuffer view, which v8.serialize copies.
-      kind = KIND_V8;
-      payload = v8.serialize(d);
-    } else {
-      return { written: false, wake: false };
-    }
-    if (payload.byteLength > MAX_PAYLOAD) return { written: false, wake: false };
-    const need = align16(RECORD_HEADER + payload.byteLength);
+    const payload = recordPayload(envelope.d, false);
+    if (!payload) return { written: false, wake: false };
+    const need = recordSize(payload);
     const write = Atomics.load(this.header, WRITE) >>> 0;
     const read = Atomics.load(this.header, READ) >>> 0;
     let at = write % RING_BYTES;
@@ -112,29 +204,15 @@ export class RingWriter {
     const pad = tail < need ? tail : 0;
     if (((write - read) >>> 0) + pad + need > RING_BYTES) return { written: false, wake: false };
     if (pad > 0) {
-      this.view.setUint32(at, pad, true);
-      this.bytes[at + 13] = KIND_PAD;
+      putPad(this.bytes, this.view, at, pad);
       at = 0;
     }
-    this.view.setUint32(at, need, true);
-    this.view.setUint32(at + 4, seq, true);
-    this.view.setInt32(at + 8, envelope.t, true);
-    this.bytes[at + 12] = envelope.c;
-    this.bytes[at + 13] = kind;
-    this.bytes[at + 14] = code;
-    this.bytes[at + 15] = need - RECORD_HEADER - payload.byteLength;
-    this.bytes.set(payload, at + RECORD_HEADER);
+    putRecord(this.bytes, this.view, at, need, seq, envelope, payload);
     // The store publishes the record; the loads after it pair with the receiver's clear-then-check.
     Atomics.store(this.header, WRITE, (write + pad + need) | 0);
     const wake = Atomics.load(this.flags, POLLING) === 0 && Atomics.compareExchange(this.flags, BELL, 0, 1) === 0;
     return { written: true, wake };
   }
-}
-
-/** A record read from a ring: the envelope and its sequence number. */
-export interface RingRecord {
-  readonly seq: number;
-  readonly envelope: Envelope;
 }
 
 /** What a rank reads from its own inbox, one ring per sender. */
@@ -174,23 +252,8 @@ export class RingReader {
       const write = Atomics.load(ring.header, WRITE) >>> 0;
       while (read !== write) {
         const at = read % RING_BYTES;
-        const length = ring.view.getUint32(at, true);
-        const kind = ring.bytes[at + 13]!;
-        if (kind !== KIND_PAD) {
-          const seq = ring.view.getUint32(at + 4, true);
-          const t = ring.view.getInt32(at + 8, true);
-          const c = ring.bytes[at + 12] as 0 | 1;
-          const payloadLength = length - RECORD_HEADER - ring.bytes[at + 15]!;
-          let d: unknown;
-          if (kind === KIND_ARRAY) {
-            d = readArray(ARRAY_TYPES[ring.bytes[at + 14]!]!, ring.bytes, at + RECORD_HEADER, payloadLength);
-          } else {
-            d = v8.deserialize(Buffer.from(ring.bytes.buffer, ring.bytes.byteOffset + at + RECORD_HEADER, payloadLength));
-          }
-          onRecord({ seq, envelope: { s: ring.sender, t, c, d } });
-          count++;
-        }
-        read = (read + length) >>> 0;
+        if (isMessage(ring.bytes, at)) count++;
+        read = (read + takeRecord(ring.bytes, ring.view, at, ring.sender, onRecord)) >>> 0;
         Atomics.store(ring.header, READ, read | 0);
       }
     }

@@ -7,13 +7,21 @@
  * communicator asks the link to `hold` them, so an awaited `recv` keeps the process alive.
  */
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import { CommSetupError } from "./errors";
 import { Lanes, lanesAvailable } from "./file-lane";
+import { FileInbox, FileRingWriter } from "./file-ring";
 import { onFrames, writeEnvelope, writeFrame, type LaneSources } from "./frames";
 import type { Link } from "./link";
 import type { CoordinatorMessage, Envelope, Hello, PeerAddress, RankReport } from "./protocol";
+import { SendCounter, Sequencer, type Sequenced } from "./sequencer";
+import { POLL_MS, type RingRecord } from "./shm-ring";
 import { Spares } from "./spares";
+
+/** A frame that only says "your inbox has news". */
+const DOORBELL = 0;
 
 export interface TcpRankOptions {
   readonly rank: number;
@@ -64,10 +72,44 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
   let deliver: (e: Envelope) => void = () => {};
   const early: Envelope[] = [];
   let attached = false;
-  const onEnvelope = (e: unknown) => (attached ? deliver(e as Envelope) : early.push(e as Envelope));
+  const onEnvelope = (e: Envelope) => (attached ? deliver(e) : early.push(e));
+  const sendSeq = new SendCounter(size);
+  const sequencer = new Sequencer(size, onEnvelope);
   const unixDir = options.bindHost?.startsWith("unix:") ? options.bindHost.slice("unix:".length) : undefined;
-  const lanes: LaneSources | undefined =
-    unixDir !== undefined && lanesAvailable(unixDir) ? { lanes: new Lanes(unixDir, rank), spares: new Spares() } : undefined;
+  // Ranks of one host with /dev/shm: big arrays through file lanes, small messages through file
+  // rings that a blocked receive polls (file-lane.ts, file-ring.ts); the socket carries the rest.
+  const local = unixDir !== undefined && lanesAvailable(unixDir) ? unixDir : undefined;
+  const lanes: LaneSources | undefined = local ? { lanes: new Lanes(local, rank), spares: new Spares() } : undefined;
+  // Made before the hello, so it exists before any peer learns where we are.
+  const inbox = local ? new FileInbox(local, rank, size) : undefined;
+  const rings = local ? Array.from({ length: size }, (_, j) => (j === rank ? undefined : FileRingWriter.forPeer(local, rank, j, size))) : undefined;
+  const pollMs = inbox && size <= os.availableParallelism() ? POLL_MS : 0;
+  let sawMarker = false;
+  const onRecord = (record: RingRecord): void => sequencer.accept(record.seq, record.envelope);
+  const onMarker = (): void => {
+    sawMarker = true;
+  };
+  const drain = (): number => inbox?.drain(onRecord, onMarker) ?? 0;
+  // Whether this rank's inbox says "polling". A rank may stay flagged while it runs code after a
+  // receive, but never while it waits on its event loop: an immediate clears the flag first.
+  let polling = false;
+  let idle: NodeJS.Immediate | undefined;
+  const stopPolling = (): void => {
+    if (idle) clearImmediate(idle);
+    idle = undefined;
+    if (!polling) return;
+    inbox!.setPolling((polling = false));
+    // Then look once more: a writer that saw us polling rang no doorbell (see file-ring.ts).
+    drain();
+  };
+  const stopPollingWhenIdle = (): void => {
+    idle ??= setImmediate(stopPolling);
+  };
+  const onPeerFrame = (value: unknown): void => {
+    if (value === DOORBELL) inbox?.answerDoorbell();
+    drain(); // records written before this frame may still sit in the inbox
+    if (value !== DOORBELL) sequencer.accept((value as Sequenced).q, (value as Sequenced).e);
+  };
 
   // Peers with a higher rank connect to us; their first frame says who they are.
   const server = net.createServer();
@@ -85,7 +127,7 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
         peers[peer] = socket;
         if (++accepted === expected) allAccepted();
       } else {
-        onEnvelope(value);
+        onPeerFrame(value);
       }
     }, lanes);
     socket.on("error", () => {});
@@ -117,7 +159,7 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
     const address = info.addresses[j]!;
     const socket = await connect(address, timeoutMs, `rank ${j}`);
     writeFrame(socket, { rank });
-    onFrames(socket, onEnvelope, lanes);
+    onFrames(socket, onPeerFrame, lanes);
     socket.on("error", () => {});
     peers[j] = socket;
   }
@@ -132,7 +174,36 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
     size,
     watched: info.deadlockDetection,
     post(dest, envelope) {
-      return writeEnvelope(peers[dest]!, envelope, lanes?.lanes.writer(dest));
+      const seq = sendSeq.take(dest);
+      const ring = rings?.[dest];
+      if (ring) {
+        const { written, wake } = ring.tryWrite(envelope, seq);
+        if (written) {
+          if (wake) writeFrame(peers[dest]!, DOORBELL);
+          return undefined;
+        }
+      }
+      const sent = writeEnvelope(peers[dest]!, envelope, seq, lanes?.lanes.writer(dest));
+      // Tell a polling receiver to stop: this one comes by its event loop.
+      ring?.mark(seq);
+      return sent;
+    },
+    poll(done) {
+      if (!inbox || pollMs === 0) return;
+      if (!polling) inbox.setPolling((polling = true));
+      sawMarker = false;
+      const deadline = performance.now() + pollMs;
+      for (let i = 1; ; i++) {
+        drain();
+        if (done()) {
+          // Stay flagged as polling until this rank next yields to its event loop: each flag
+          // write is a syscall (1–2 µs here), and a ping-pong's next receive comes before that.
+          stopPollingWhenIdle();
+          return;
+        }
+        if (sawMarker || (i % 16 === 0 && performance.now() > deadline)) break;
+      }
+      stopPolling();
     },
     report(report: RankReport) {
       writeFrame(control, report);
@@ -163,6 +234,9 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
       writeFrame(control, { type: "done", value, ...counters } satisfies RankReport);
       for (const s of sockets()) s.end();
       lanes?.lanes.close();
+      if (idle) clearImmediate(idle);
+      inbox?.close();
+      for (const ring of rings ?? []) ring?.close();
     },
   };
 }

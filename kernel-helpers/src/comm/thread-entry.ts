@@ -15,7 +15,8 @@ import { arrayCode } from "./frames";
 import type { Link } from "./link";
 import type { Envelope, RankReport } from "./protocol";
 import { serializeError } from "./serialize-error";
-import { RingReader, RingWriter, type InboxMemory, type RingRecord } from "./shm-ring";
+import { POLL_MS, RingReader, RingWriter, type InboxMemory, type RingRecord } from "./shm-ring";
+import { SendCounter, Sequencer, type Sequenced } from "./sequencer";
 import { Spares } from "./spares";
 
 interface ThreadRankData {
@@ -30,15 +31,9 @@ interface ThreadRankData {
 }
 
 /** A port message: an envelope and its sequence number, or the doorbell (the ring has news). */
-type PortMessage = { readonly q: number; readonly e: Envelope } | typeof DOORBELL;
+type PortMessage = Sequenced | typeof DOORBELL;
 const DOORBELL = 0;
 
-/**
- * How long a blocked receive polls the rings before it waits on the event loop. Only when every
- * rank can have a core: with more ranks than cores, polling would take the core from the very rank
- * that is about to send.
- */
-const POLL_MS = 0.2;
 /** Ports are checked once every this many ring polls, to keep the polling loop to a few atomic loads. */
 const PORT_CHECK_EVERY = 32;
 
@@ -51,26 +46,10 @@ const peers = data.ports.flatMap((p) => (p ? [p] : []));
 const writers = data.inboxes?.map((inbox, j) => (j === data.rank ? undefined : new RingWriter(inbox, data.rank)));
 const reader = data.inboxes && new RingReader(data.inboxes[data.rank]!, data.rank, data.size);
 const pollMs = data.size <= os.availableParallelism() ? POLL_MS : 0;
-const sendSeq = new Array<number>(data.size).fill(0);
-const nextSeq = new Array<number>(data.size).fill(0);
-const early = Array.from({ length: data.size }, () => new Map<number, Envelope>());
+const sendSeq = new SendCounter(data.size);
 let deliver: (envelope: Envelope) => void = () => {};
-
-/** Delivers message `seq` from its sender in order, holding back any that overtook an earlier one. */
-function accept(seq: number, envelope: Envelope): void {
-  const s = envelope.s;
-  if (seq !== nextSeq[s]) {
-    early[s]!.set(seq, envelope);
-    return;
-  }
-  deliver(envelope);
-  let next = ++nextSeq[s]!;
-  for (let e = early[s]!.get(next); e !== undefined; e = early[s]!.get(next)) {
-    early[s]!.delete(next);
-    deliver(e);
-    next = ++nextSeq[s]!;
-  }
-}
+const sequencer = new Sequencer(data.size, (envelope) => deliver(envelope));
+const accept = (seq: number, envelope: Envelope): void => sequencer.accept(seq, envelope);
 
 // One callback for every drain: poll() drains in a tight loop, and a closure made per call was most
 // of what a waiting rank allocated (a scavenge every 5 ms, whose pause made the peer's poll time out).
@@ -112,7 +91,7 @@ const link: Link = {
   size: data.size,
   watched: true,
   post(dest: number, envelope: Envelope) {
-    const seq = sendSeq[dest]!++;
+    const seq = sendSeq.take(dest);
     const writer = writers?.[dest];
     if (writer) {
       const { written, wake } = writer.tryWrite(envelope, seq);

@@ -102,14 +102,14 @@ describe("file lanes", { skip: shm }, () => {
       { s: 4, t: 2, c: 1 as const, d: big },
       { s: 4, t: 3, c: 0 as const, d: new Float32Array([1.5, 2.5]) },
     ];
-    for (const e of sent) assert.equal(writeEnvelope(socket, e, sender.writer(5)), undefined, "copied, nothing to await");
+    for (const [q, e] of sent.entries()) assert.equal(writeEnvelope(socket, e, q, sender.writer(5)), undefined, "copied, nothing to await");
     const bytes = Buffer.concat(wire);
     assert.ok(bytes.length < 200, `the big array is not on the socket (${bytes.length} bytes)`);
     for (const piece of [1, 2, 5, 13, bytes.length]) {
       const got: unknown[] = [];
       const reader = new FrameReader((v) => got.push(v), { lanes: receiver, spares: new Spares() });
       for (let at = 0; at < bytes.length; at += piece) reader.push(bytes.subarray(at, at + piece));
-      assert.deepEqual(got, sent, `pieces of ${piece} bytes`);
+      assert.deepEqual(got, sent.map((e, q) => ({ q, e })), `pieces of ${piece} bytes`);
     }
     sender.close();
     receiver.close();

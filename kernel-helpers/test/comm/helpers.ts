@@ -1,7 +1,7 @@
 // Shared by the comm tests: which transports can run here, and a scan for leftover ranks.
 import fs from "node:fs";
 import { findMpiexec } from "kernel-helpers";
-import type { CommTransport } from "kernel-helpers";
+import type { Comm, CommTransport } from "kernel-helpers";
 
 export const mpiexecMissing = findMpiexec() ? undefined : "mpiexec is not on PATH (apt install openmpi-bin)";
 if (mpiexecMissing) console.log(`# skipping the mpiexec transport: ${mpiexecMissing}`);
@@ -34,4 +34,32 @@ export function leftoverRanks(): string[] {
 /** Threads of this process (worker threads add one each). */
 export function threadCount(): number {
   return fs.readdirSync("/proc/self/task").length;
+}
+
+/** How many messages {@link mixedOrder} sends. */
+export const MIXED_ORDER_COUNT = 3000;
+
+/**
+ * Rank 0 sends rank 1 a stream that takes every way a transport has (small arrays and numbers by
+ * ring, objects and big arrays by port or socket, and, while rank 1 sleeps, the overflow of a full
+ * ring); rank 1 returns the order it received them in. Self-contained: shipped to ranks as source.
+ */
+export async function mixedOrder(comm: Comm) {
+  const N = 3000; // MIXED_ORDER_COUNT (a shipped function sees no outer names)
+  if (comm.rank === 0) {
+    for (let i = 0; i < N; i++) {
+      // Small arrays and numbers take the ring, big arrays and objects the port; while rank 1
+      // sleeps, 1200 small arrays of 528-byte records (10× the ring) spill over to the port too.
+      const d = i % 5 === 0 ? new Float64Array(4096).fill(i) : i % 5 === 1 ? { i } : i % 5 === 2 ? i : new Float64Array(64).fill(i);
+      await comm.send(d, 1, 4);
+    }
+    return null;
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  const order: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const d = await comm.recv(0, 4);
+    order.push(typeof d === "number" ? d : d instanceof Float64Array ? d[0]! : (d as { i: number }).i);
+  }
+  return order;
 }

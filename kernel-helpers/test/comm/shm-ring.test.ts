@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { mpirun } from "kernel-helpers";
-import type { Comm } from "kernel-helpers";
 import { RING_BYTES, RingReader, RingWriter, allocateInbox } from "kernel-helpers/dist/comm/shm-ring";
 import type { Envelope } from "kernel-helpers/dist/comm/protocol";
+import { MIXED_ORDER_COUNT, mixedOrder } from "./helpers";
 
 describe("shared-memory rings", () => {
   it("carry typed arrays and primitives through many wrap-arounds, exactly", () => {
@@ -97,29 +97,8 @@ describe("shared-memory rings", () => {
     assert.equal(send(writer, 5), true);
   });
 
-  // Self-contained: shipped to each rank as source.
-  async function mixedOrder(comm: Comm) {
-    const N = 3000;
-    if (comm.rank === 0) {
-      for (let i = 0; i < N; i++) {
-        // Small arrays and numbers take the ring, big arrays and objects the port; while rank 1
-        // sleeps, 1200 small arrays of 528-byte records (10× the ring) spill over to the port too.
-        const d = i % 5 === 0 ? new Float64Array(4096).fill(i) : i % 5 === 1 ? { i } : i % 5 === 2 ? i : new Float64Array(64).fill(i);
-        await comm.send(d, 1, 4);
-      }
-      return null;
-    }
-    await new Promise((r) => setTimeout(r, 300));
-    const order: number[] = [];
-    for (let i = 0; i < N; i++) {
-      const d = await comm.recv(0, 4);
-      order.push(typeof d === "number" ? d : d instanceof Float64Array ? d[0]! : (d as { i: number }).i);
-    }
-    return order;
-  }
-
   it("keep every pair's messages in order when some take the ring and some the port", async () => {
     const [, order] = await mpirun(2, mixedOrder, { transport: "threads" });
-    assert.deepEqual(order, Array.from({ length: 3000 }, (_, i) => i));
+    assert.deepEqual(order, Array.from({ length: MIXED_ORDER_COUNT }, (_, i) => i));
   });
 });

@@ -1,0 +1,124 @@
+// The processes' file rings in /dev/shm: records (typed arrays and any v8 value) survive many
+// wrap-arounds exactly and in sequence, a full ring refuses (the socket then takes the message),
+// markers reach the marker callback and are not messages, the doorbell is asked for only while the
+// receiver is not polling; and over real rank processes, messages that take ring, socket and lane
+// arrive in the order they were sent.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { mpirun } from "kernel-helpers";
+import { FileInbox, FileRingWriter } from "kernel-helpers/dist/comm/file-ring";
+import { RING_BYTES, type RingRecord } from "kernel-helpers/dist/comm/shm-ring";
+import type { Envelope } from "kernel-helpers/dist/comm/protocol";
+import { MIXED_ORDER_COUNT, leftoverRanks, mixedOrder } from "./helpers";
+
+const shm = fs.existsSync("/dev/shm") ? undefined : "this machine has no /dev/shm";
+
+describe("file rings", { skip: shm }, () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync("/dev/shm/kh-ring-test-");
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("carry typed arrays and any v8 value through many wrap-arounds, exactly and in sequence", () => {
+    const inbox = new FileInbox(dir, 0, 3);
+    const writer = FileRingWriter.forPeer(dir, 2, 0, 3);
+    const kinds = [
+      (i: number) => new Uint8Array(1 + (i % 13)).fill(i & 0xff),
+      (i: number) => new Float64Array(1 + (i % 300)).map((_, k) => k * i),
+      (i: number) => new Int16Array(40).subarray(3, 3 + (i % 30)).fill(-i),
+      (i: number) => ({ i, tags: [i % 3, "x"], when: new Date(i) }),
+      (i: number) => new Map([[i, new Set([i])]]),
+      (i: number) => (i % 2 ? `s${i}` : i * 0.5),
+      () => null,
+    ];
+    const sent: Envelope[] = [];
+    const got: RingRecord[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const envelope: Envelope = { s: 2, t: i % 7, c: (i % 2) as 0 | 1, d: kinds[i % kinds.length]!(i) };
+      assert.ok(writer.tryWrite(envelope, i).written, `message ${i} fits a drained ring`);
+      sent.push(envelope);
+      if (i % 10 === 9) inbox.drain((r) => got.push(r));
+    }
+    inbox.drain((r) => got.push(r));
+    assert.deepEqual(got.map((r) => r.seq), sent.map((_, i) => i));
+    assert.deepEqual(got.map((r) => r.envelope), sent);
+    assert.ok(sent.length * 100 > 4 * RING_BYTES, "the test wrapped around the ring several times");
+    inbox.close();
+    writer.close();
+  });
+
+  it("refuses when full and takes messages again once drained; markers are not messages", () => {
+    const inbox = new FileInbox(dir, 1, 2);
+    const writer = FileRingWriter.forPeer(dir, 0, 1, 2);
+    const chunk = new Float64Array(1000); // 8 KB records
+    let n = 0;
+    while (n < 100 && writer.tryWrite({ s: 0, t: 0, c: 0, d: chunk }, n).written) n++;
+    assert.ok(n >= 6 && n <= 8, `${n} records of 8 KB in a 64 KiB ring`);
+    assert.equal(writer.tryWrite({ s: 0, t: 0, c: 0, d: new Float64Array(RING_BYTES) }, n).written, false, "too big for any ring");
+    const markers: number[] = [];
+    assert.equal(inbox.drain(() => undefined, (seq) => markers.push(seq)), n);
+    assert.ok(writer.mark(n));
+    assert.ok(writer.tryWrite({ s: 0, t: 0, c: 0, d: "after" }, n + 1).written);
+    const after: unknown[] = [];
+    assert.equal(inbox.drain((r) => after.push(r.envelope.d), (seq, sender) => markers.push(seq * 10 + sender)), 1);
+    assert.deepEqual(markers, [n * 10]);
+    assert.deepEqual(after, ["after"]);
+    inbox.close();
+    writer.close();
+  });
+
+  it("asks for the doorbell only while the receiver is not polling, and once until it is answered", () => {
+    const inbox = new FileInbox(dir, 1, 3);
+    const writer = FileRingWriter.forPeer(dir, 0, 1, 3);
+    const other = FileRingWriter.forPeer(dir, 2, 1, 3);
+    const send = (w: FileRingWriter, d: number) => w.tryWrite({ s: 0, t: 0, c: 0, d }, d).wake;
+    assert.equal(send(writer, 1), true);
+    assert.equal(send(writer, 2), false, "a doorbell is already on its way");
+    assert.equal(send(other, 3), false, "whichever sender rang it");
+    inbox.answerDoorbell();
+    const seen: unknown[] = [];
+    inbox.drain((r) => seen.push(r.envelope.d));
+    assert.deepEqual(seen.sort(), [1, 2, 3], "the one doorbell's drain takes every sender's records");
+    inbox.setPolling(true);
+    assert.equal(send(writer, 4), false);
+    inbox.setPolling(false);
+    assert.equal(send(writer, 5), true);
+    inbox.close();
+    writer.close();
+    other.close();
+  });
+
+  // Self-contained: shipped to each rank as source.
+  async function testLoopAfterReceive(comm: import("kernel-helpers").Comm) {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    if (comm.rank === 0) {
+      await comm.send("first", 1, 1);
+      await sleep(300); // rank 1 is in its test() loop by now, waiting on timers
+      await comm.send("second", 1, 2);
+      return null;
+    }
+    const first = await comm.recv(0, 1); // a blocking receive that polls and finds its message
+    const req = comm.irecv(0, 2);
+    for (let i = 0; i < 400; i++) {
+      const [done, value] = req.test();
+      if (done) return [first, value];
+      await sleep(5);
+    }
+    return [first, "never came"];
+  }
+
+  it("a rank that waits on its event loop after a receive is woken by the next message", async () => {
+    // After a successful poll a rank stays flagged as polling until it next yields; were the flag
+    // left up while it sleeps, writers would ring no doorbell and test() would never see "second".
+    const [, got] = await mpirun(2, testLoopAfterReceive, { transport: "processes" });
+    assert.deepEqual(got, ["first", "second"]);
+  });
+
+  it("keep every pair's messages in order over processes when some take the ring and some the socket", async () => {
+    const [, order] = await mpirun(2, mixedOrder, { transport: "processes" });
+    assert.deepEqual(order, Array.from({ length: MIXED_ORDER_COUNT }, (_, i) => i));
+    assert.deepEqual(leftoverRanks(), []);
+  });
+});
