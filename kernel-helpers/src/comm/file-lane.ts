@@ -44,7 +44,7 @@ export interface LaneSlot {
 /** The sending end of one lane. */
 export class LaneWriter {
   private fd: number | undefined;
-  /** Set when the file cannot be made (no room, no permission): the socket takes everything. */
+  /** Set when the file cannot be made or written (no room, no permission): the socket takes everything. */
   private broken = false;
   private written = 0;
   private readonly counter = new Uint32Array(1);
@@ -71,8 +71,14 @@ export class LaneWriter {
     const pad = LANE_BYTES - at < need ? LANE_BYTES - at : 0;
     if (((this.written - read) >>> 0) + pad + need > LANE_BYTES) return undefined;
     if (pad > 0) at = 0;
-    for (let done = 0; done < bytes.byteLength; ) {
-      done += fs.writeSync(this.fd, bytes, done, bytes.byteLength - done, HEADER + at + done);
+    try {
+      for (let done = 0; done < bytes.byteLength; ) {
+        done += fs.writeSync(this.fd, bytes, done, bytes.byteLength - done, HEADER + at + done);
+      }
+    } catch {
+      // /dev/shm is full (a container's is often 64 MB): this lane is done, the socket takes over.
+      this.broken = true;
+      return undefined;
     }
     this.written = (this.written + pad + need) >>> 0;
     return { at, end: this.written };

@@ -61,11 +61,19 @@ export class FileInbox {
     this.reads = new Array<number>(size).fill(0);
     this.published = new Array<number>(size).fill(0);
     this.header = new Uint32Array(this.headerBytes / 4);
-    this.fd = fs.openSync(inboxFile(dir, rank), "w+", 0o600);
-    // Full length at once (tmpfs allocates only what is written): a PAD record writes just its
-    // header, and a read to the ring's end must not stop at the end of the file.
-    fs.ftruncateSync(this.fd, this.headerBytes + size * RING_BYTES);
-    fs.writeSync(this.fd, this.header, 0, this.headerBytes, 0);
+    const file = inboxFile(dir, rank);
+    this.fd = fs.openSync(file, "w+", 0o600);
+    try {
+      // Full length at once (tmpfs allocates only what is written): a PAD record writes just its
+      // header, and a read to the ring's end must not stop at the end of the file.
+      fs.ftruncateSync(this.fd, this.headerBytes + size * RING_BYTES);
+      fs.writeSync(this.fd, this.header, 0, this.headerBytes, 0);
+    } catch (error) {
+      // No half-made inbox that peers would write into and nobody would read.
+      fs.closeSync(this.fd);
+      fs.rmSync(file, { force: true });
+      throw error;
+    }
   }
 
   /** Tells writers this rank is polling (true) or must be woken by the doorbell (false). */
@@ -133,6 +141,7 @@ function readFully(fd: number, target: Uint8Array, length: number, position: num
 /** The writing end of one rank's ring in another rank's inbox. */
 export class FileRingWriter {
   private fd: number | undefined;
+  private broken = false;
   private written = 0;
   /** The reader's position as last read: it only grows, so a stale value is safe (just pessimistic). */
   private read = 0;
@@ -162,39 +171,59 @@ export class FileRingWriter {
    */
   tryWrite(envelope: Envelope, seq: number): { written: boolean; wake: boolean } {
     const payload = recordPayload(envelope.d, true);
-    if (!payload) return { written: false, wake: false };
-    return this.put(recordSize(payload), seq, envelope, payload);
-  }
-
-  /** Leaves a marker saying message `seq` went by the socket; false when the ring is full. */
-  mark(seq: number): boolean {
-    return this.put(recordSize(MARKER), seq, undefined, MARKER).written;
-  }
-
-  private put(need: number, seq: number, envelope: Envelope | undefined, payload: RecordPayload): { written: boolean; wake: boolean } {
-    this.fd ??= fs.openSync(this.file, "r+");
-    let at = this.written % RING_BYTES;
-    const pad = RING_BYTES - at < need ? RING_BYTES - at : 0;
-    if (((this.written - this.read) >>> 0) + pad + need > RING_BYTES) {
-      fs.readSync(this.fd, this.word, 0, 4, this.counterAt + 4);
-      this.read = this.word[0]!;
-      if (((this.written - this.read) >>> 0) + pad + need > RING_BYTES) return { written: false, wake: false };
-    }
-    if (pad > 0) {
-      putPad(this.scratch, this.scratchView, 0, pad);
-      fs.writeSync(this.fd, this.scratch, 0, 16, this.base + at);
-      at = 0;
-    }
-    putRecord(this.scratch, this.scratchView, 0, need, seq, envelope, payload);
-    fs.writeSync(this.fd, this.scratch, 0, need, this.base + at);
-    this.written = (this.written + pad + need) >>> 0;
-    this.word[0] = this.written;
-    fs.writeSync(this.fd, this.word, 0, 4, this.counterAt);
+    if (!payload || !this.put(recordSize(payload), seq, envelope, payload)) return { written: false, wake: false };
     return { written: true, wake: this.needsDoorbell() };
+  }
+
+  /**
+   * Leaves a marker saying message `seq` went by the socket; false when the ring is full. Never a
+   * doorbell: the socket frame itself wakes the receiver.
+   */
+  mark(seq: number): boolean {
+    return this.put(recordSize(MARKER), seq, undefined, MARKER);
+  }
+
+  /** Writes and publishes one record; false when it does not fit or the inbox cannot be written. */
+  private put(need: number, seq: number, envelope: Envelope | undefined, payload: RecordPayload): boolean {
+    if (this.broken) return false;
+    try {
+      this.fd ??= fs.openSync(this.file, "r+");
+      let at = this.written % RING_BYTES;
+      const pad = RING_BYTES - at < need ? RING_BYTES - at : 0;
+      if (((this.written - this.read) >>> 0) + pad + need > RING_BYTES) {
+        fs.readSync(this.fd, this.word, 0, 4, this.counterAt + 4);
+        this.read = this.word[0]!;
+        if (((this.written - this.read) >>> 0) + pad + need > RING_BYTES) return false;
+      }
+      if (pad > 0) {
+        putPad(this.scratch, this.scratchView, 0, pad);
+        fs.writeSync(this.fd, this.scratch, 0, 16, this.base + at);
+        at = 0;
+      }
+      putRecord(this.scratch, this.scratchView, 0, need, seq, envelope, payload);
+      fs.writeSync(this.fd, this.scratch, 0, need, this.base + at);
+      this.word[0] = (this.written + pad + need) >>> 0;
+      fs.writeSync(this.fd, this.word, 0, 4, this.counterAt);
+      this.written = this.word[0]!;
+    } catch {
+      // No inbox to write to (its rank could not make one) or /dev/shm is full: nothing was
+      // published, and from now on the socket takes everything to this rank.
+      this.broken = true;
+      return false;
+    }
+    return true;
   }
 
   /** Whether to ring: the receiver is not polling and no doorbell is on its way (then one is, from us). */
   private needsDoorbell(): boolean {
+    try {
+      return this.lookAndRing();
+    } catch {
+      return true; // when in doubt, ring
+    }
+  }
+
+  private lookAndRing(): boolean {
     for (let look = 0; look <= RECHECKS; look++) {
       fs.readSync(this.fd!, this.flags, 0, 8, 0);
       if (this.flags[0] !== 0) return false; // polling: it will see the record

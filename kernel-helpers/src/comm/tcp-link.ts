@@ -65,6 +65,14 @@ function connect(address: PeerAddress, timeoutMs: number, what: string): Promise
   });
 }
 
+function tryMakeInbox(dir: string, rank: number, size: number): FileInbox | undefined {
+  try {
+    return new FileInbox(dir, rank, size);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
   const { rank, size } = options;
   const timeoutMs = options.connectTimeoutMs ?? 30_000;
@@ -80,8 +88,9 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
   // rings that a blocked receive polls (file-lane.ts, file-ring.ts); the socket carries the rest.
   const local = unixDir !== undefined && lanesAvailable(unixDir) ? unixDir : undefined;
   const lanes: LaneSources | undefined = local ? { lanes: new Lanes(local, rank), spares: new Spares() } : undefined;
-  // Made before the hello, so it exists before any peer learns where we are.
-  const inbox = local ? new FileInbox(local, rank, size) : undefined;
+  // Made before the hello, so it exists before any peer learns where we are. Without one (no room
+  // in /dev/shm), peers find no file and send everything to this rank over the socket.
+  const inbox = local ? tryMakeInbox(local, rank, size) : undefined;
   const rings = local ? Array.from({ length: size }, (_, j) => (j === rank ? undefined : FileRingWriter.forPeer(local, rank, j, size))) : undefined;
   const pollMs = inbox && size <= os.availableParallelism() ? POLL_MS : 0;
   let sawMarker = false;

@@ -91,6 +91,15 @@ describe("file lanes", { skip: shm }, () => {
     reader.close();
   });
 
+  it("a lane that cannot be made or written refuses, so the socket takes over", () => {
+    assert.equal(new LaneWriter(`${dir}/no-such-folder/lane`).tryWrite(payload(0, 100_000)), undefined);
+    // /dev/full fails every write with ENOSPC, like a full /dev/shm (a container's is often 64 MB).
+    const full = new LaneWriter("/dev/full");
+    assert.equal(full.tryWrite(payload(0, 100_000)), undefined);
+    assert.equal(full.tryWrite(payload(1, 100)), undefined, "and stays refused");
+    full.close();
+  });
+
   it("a lane frame is decoded however the socket splits it, between other frames", () => {
     const sender = new Lanes(dir, 4);
     const receiver = new Lanes(dir, 5);

@@ -84,10 +84,24 @@ describe("file rings", { skip: shm }, () => {
     inbox.setPolling(true);
     assert.equal(send(writer, 4), false);
     inbox.setPolling(false);
-    assert.equal(send(writer, 5), true);
+    inbox.drain(() => undefined);
+    // A marker rings nothing (its socket frame wakes the receiver), so it must leave no doorbell
+    // "on its way" behind: the next message to a receiver that is not polling still rings.
+    assert.ok(writer.mark(5));
+    assert.equal(send(writer, 6), true);
     inbox.close();
     writer.close();
     other.close();
+  });
+
+  it("a writer whose inbox is missing or full refuses from then on, so the socket takes over", () => {
+    const missing = new FileRingWriter(`${dir}/no-such-inbox`, 0, 2);
+    assert.equal(missing.tryWrite({ s: 0, t: 0, c: 0, d: 1 }, 0).written, false);
+    // /dev/full: opens, reads zeros, and fails every write with ENOSPC, like a full /dev/shm.
+    const full = new FileRingWriter("/dev/full", 0, 2);
+    assert.equal(full.tryWrite({ s: 0, t: 0, c: 0, d: 1 }, 0).written, false);
+    assert.equal(full.mark(1), false);
+    full.close();
   });
 
   // Self-contained: shipped to each rank as source.
@@ -114,6 +128,27 @@ describe("file rings", { skip: shm }, () => {
     // left up while it sleeps, writers would ring no doorbell and test() would never see "second".
     const [, got] = await mpirun(2, testLoopAfterReceive, { transport: "processes" });
     assert.deepEqual(got, ["first", "second"]);
+  });
+
+  // Self-contained: shipped to each rank as source.
+  async function smallAfterBig(comm: import("kernel-helpers").Comm) {
+    if (comm.rank === 1) {
+      await comm.Send(new Float64Array(100_000).fill(7), 0, 1); // by lane and socket, with a marker
+      const until = Date.now() + 300;
+      while (Date.now() < until); // busy: rank 0 gives up polling and sleeps on its event loop
+      await comm.send("small", 0, 2); // by ring: only a doorbell can wake rank 0 now
+      return null;
+    }
+    await new Promise((r) => setTimeout(r, 100)); // not polling while the big one and its marker come
+    const big = new Float64Array(100_000);
+    await comm.Recv(big, 1, 1);
+    return [big[99_999], await comm.recv(1, 2)];
+  }
+
+  it("a receiver sleeping on its event loop is woken for a small message that follows a big one", async () => {
+    // A marker must not leave a doorbell "on its way" that was never rung (a hang the mpi bench found).
+    const [got] = await mpirun(2, smallAfterBig, { transport: "processes", timeoutMs: 10_000 });
+    assert.deepEqual(got, [7, "small"]);
   });
 
   it("keep every pair's messages in order over processes when some take the ring and some the socket", async () => {
