@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { mpirun } from "kernel-helpers";
 import type { Comm } from "kernel-helpers";
@@ -24,8 +25,24 @@ function payload(message: number, length: number): Uint8Array {
   return bytes;
 }
 
-function commDirs(): string[] {
-  return fs.existsSync("/dev/shm") ? fs.readdirSync("/dev/shm").filter((f) => f.startsWith("kh-comm-")) : [];
+/**
+ * Runs `fn` while noting the folders mpirun makes for its ranks (by watching the real
+ * `fs.mkdtempSync`): other test files run ranks at the same time, so a listing of /dev/shm would
+ * see their folders come and go.
+ */
+async function commDirsOf<T>(fn: () => Promise<T>): Promise<{ result: T; dirs: string[] }> {
+  const original = fs.mkdtempSync;
+  const dirs: string[] = [];
+  (fs as { mkdtempSync: typeof fs.mkdtempSync }).mkdtempSync = ((prefix: string, options?: never) => {
+    const dir = original(prefix, options) as string;
+    if (path.basename(prefix) === "kh-comm-") dirs.push(dir);
+    return dir;
+  }) as typeof fs.mkdtempSync;
+  try {
+    return { result: await fn(), dirs };
+  } finally {
+    (fs as { mkdtempSync: typeof fs.mkdtempSync }).mkdtempSync = original;
+  }
 }
 
 describe("file lanes", { skip: shm }, () => {
@@ -176,10 +193,10 @@ async function bigMessages(comm: Comm) {
 describe("big arrays", () => {
   for (const transport of TRANSPORTS) {
     it(`arrive whole and in order over ${transport}, past the lanes' capacity, with big collectives`, { skip: transport === "mpiexec" ? mpiexecMissing : undefined }, async () => {
-      const before = commDirs();
-      const results = (await mpirun(3, bigMessages, { transport, timeoutMs: 120_000 })) as string[][];
-      assert.deepEqual(results, [[], [], []]);
-      assert.deepEqual(commDirs(), before, "nothing left in /dev/shm");
+      const { result, dirs } = await commDirsOf(() => mpirun(3, bigMessages, { transport, timeoutMs: 120_000 }));
+      assert.deepEqual(result as string[][], [[], [], []]);
+      for (const dir of dirs) assert.ok(!fs.existsSync(dir), `${dir} is removed after the run`);
+      if (transport === "processes" && !shm) assert.equal(dirs.length, 1, "the processes run made its folder in /dev/shm");
       assert.deepEqual(leftoverRanks(), []);
     });
   }
