@@ -28,8 +28,8 @@ async function measure(comm: Comm, reps: { warmup: number; pingpong: number; big
       }
     }
   };
-  // Warm-up: the JIT needs about 15 000 round trips here before the path is optimized (one-way
-  // times fall from ~20 µs to ~1.7 µs); mpi4py gets the same warm-up.
+  // Warm-up: ranks reach their steady state after 40 000–60 000 round trips here (one-way times
+  // fall from ~12 µs over the first 20 000 to a third of that); mpi4py gets the same warm-up.
   await pingpong(small, reps.warmup);
   await comm.barrier();
   let t = performance.now();
@@ -104,7 +104,7 @@ const suite: BenchSuite = {
   name: "mpi",
   description: "ping-pong latency (8 B) and bandwidth (8 MB), Allreduce of 1M float64, 2 ranks: ours vs mpi4py",
   async run({ quick, log }) {
-    const reps = quick ? { warmup: 2000, pingpong: 2000, big: 10, allreduce: 10 } : { warmup: 20000, pingpong: 20000, big: 50, allreduce: 50 };
+    const reps = quick ? { warmup: 2000, pingpong: 2000, big: 10, allreduce: 10 } : { warmup: 60000, pingpong: 20000, big: 50, allreduce: 50 };
     let baseline: Measured | undefined;
     let missing: string | undefined;
     if (!findMpiexec()) missing = "mpiexec not found";
