@@ -7,17 +7,14 @@
  * communicator asks the link to `hold` them, so an awaited `recv` keeps the process alive.
  */
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
 import { CommSetupError } from "./errors";
 import { Lanes, lanesAvailable } from "./file-lane";
-import { FileInbox, FileRingWriter } from "./file-ring";
 import { onFrames, writeEnvelope, writeFrame, type LaneSources } from "./frames";
 import type { Link } from "./link";
+import { LocalRings } from "./local-rings";
 import type { CoordinatorMessage, Envelope, Hello, PeerAddress, RankReport } from "./protocol";
 import { SendCounter, Sequencer, type Sequenced } from "./sequencer";
-import { POLL_MS, type RingRecord } from "./shm-ring";
 import { Spares } from "./spares";
 
 /** A frame that only says "your inbox has news". */
@@ -65,14 +62,6 @@ function connect(address: PeerAddress, timeoutMs: number, what: string): Promise
   });
 }
 
-function tryMakeInbox(dir: string, rank: number, size: number): FileInbox | undefined {
-  try {
-    return new FileInbox(dir, rank, size);
-  } catch {
-    return undefined;
-  }
-}
-
 export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
   const { rank, size } = options;
   const timeoutMs = options.connectTimeoutMs ?? 30_000;
@@ -88,35 +77,11 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
   // rings that a blocked receive polls (file-lane.ts, file-ring.ts); the socket carries the rest.
   const local = unixDir !== undefined && lanesAvailable(unixDir) ? unixDir : undefined;
   const lanes: LaneSources | undefined = local ? { lanes: new Lanes(local, rank), spares: new Spares() } : undefined;
-  // Made before the hello, so it exists before any peer learns where we are. Without one (no room
-  // in /dev/shm), peers find no file and send everything to this rank over the socket.
-  const inbox = local ? tryMakeInbox(local, rank, size) : undefined;
-  const rings = local ? Array.from({ length: size }, (_, j) => (j === rank ? undefined : FileRingWriter.forPeer(local, rank, j, size))) : undefined;
-  const pollMs = inbox && size <= os.availableParallelism() ? POLL_MS : 0;
-  let sawMarker = false;
-  const onRecord = (record: RingRecord): void => sequencer.accept(record.seq, record.envelope);
-  const onMarker = (): void => {
-    sawMarker = true;
-  };
-  const drain = (): number => inbox?.drain(onRecord, onMarker) ?? 0;
-  // Whether this rank's inbox says "polling". A rank may stay flagged while it runs code after a
-  // receive, but never while it waits on its event loop: an immediate clears the flag first.
-  let polling = false;
-  let idle: NodeJS.Immediate | undefined;
-  const stopPolling = (): void => {
-    if (idle) clearImmediate(idle);
-    idle = undefined;
-    if (!polling) return;
-    inbox!.setPolling((polling = false));
-    // Then look once more: a writer that saw us polling rang no doorbell (see file-ring.ts).
-    drain();
-  };
-  const stopPollingWhenIdle = (): void => {
-    idle ??= setImmediate(stopPolling);
-  };
+  // Made before the hello, so the inbox exists before any peer learns where we are.
+  const rings = local ? LocalRings.open(local, rank, size, (seq, e) => sequencer.accept(seq, e)) : undefined;
   const onPeerFrame = (value: unknown): void => {
-    if (value === DOORBELL) inbox?.answerDoorbell();
-    drain(); // records written before this frame may still sit in the inbox
+    if (value === DOORBELL) rings?.answerDoorbell();
+    rings?.drain(); // records written before this frame may still sit in the inbox
     if (value !== DOORBELL) sequencer.accept((value as Sequenced).q, (value as Sequenced).e);
   };
 
@@ -184,36 +149,17 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
     watched: info.deadlockDetection,
     post(dest, envelope) {
       const seq = sendSeq.take(dest);
-      const ring = rings?.[dest];
-      if (ring) {
-        const { written, wake } = ring.tryWrite(envelope, seq);
-        if (written) {
-          if (wake) writeFrame(peers[dest]!, DOORBELL);
-          return undefined;
-        }
+      const byRing = rings?.tryPost(dest, envelope, seq);
+      if (byRing) {
+        if (byRing === "wake") writeFrame(peers[dest]!, DOORBELL);
+        return undefined;
       }
       const sent = writeEnvelope(peers[dest]!, envelope, seq, lanes?.lanes.writer(dest));
-      // Tell a polling receiver to stop: this one comes by its event loop.
-      ring?.mark(seq);
+      rings?.markSocket(dest, seq);
       return sent;
     },
-    poll(done) {
-      if (!inbox || pollMs === 0) return;
-      if (!polling) inbox.setPolling((polling = true));
-      sawMarker = false;
-      const deadline = performance.now() + pollMs;
-      for (let i = 1; ; i++) {
-        drain();
-        if (done()) {
-          // Stay flagged as polling until this rank next yields to its event loop: each flag
-          // write is a syscall (1–2 µs here), and a ping-pong's next receive comes before that.
-          stopPollingWhenIdle();
-          return;
-        }
-        if (sawMarker || (i % 16 === 0 && performance.now() > deadline)) break;
-      }
-      stopPolling();
-    },
+    // Only with an inbox: without one a blocked receive has nothing to poll.
+    ...(rings ? { poll: (done: () => boolean) => rings.poll(done) } : {}),
     report(report: RankReport) {
       writeFrame(control, report);
     },
@@ -243,9 +189,7 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
       writeFrame(control, { type: "done", value, ...counters } satisfies RankReport);
       for (const s of sockets()) s.end();
       lanes?.lanes.close();
-      if (idle) clearImmediate(idle);
-      inbox?.close();
-      for (const ring of rings ?? []) ring?.close();
+      rings?.close();
     },
   };
 }
