@@ -25,8 +25,11 @@ const HEADER = 64;
 
 const align64 = (n: number): number => (n + 63) & ~63;
 
-/** Whether `dir` is in memory-backed /dev/shm, where lanes are worth it (elsewhere a file may reach the disk). */
-export function lanesAvailable(dir: string): boolean {
+/**
+ * Whether `dir` is in memory-backed /dev/shm, where the file lanes and inbox rings are worth it
+ * (elsewhere a file may reach the disk).
+ */
+export function isSharedMemoryDir(dir: string): boolean {
   return path.resolve(dir).startsWith("/dev/shm/");
 }
 

@@ -2,20 +2,19 @@
  * Length-prefixed frames over a byte stream: the wire format of the processes and mpiexec
  * transports.
  *
- * Two kinds of body:
+ * Three kinds of body:
  * - a v8-serialized value (Node's structured clone, so Map, Set, Date and typed arrays arrive as
- *   they left, like with worker threads): control messages and envelopes carrying objects;
- * - a sequenced envelope (see sequencer.ts) whose data is one typed array (the buffer forms `Send`, `Bcast`, `Allreduce`…):
+ *   they left, like with worker threads): control messages, and envelopes carrying objects as
+ *   `{ q: seq, e: envelope }` (per-pair sequence numbers, see sequencer.ts);
+ * - an envelope whose data is one typed array (the buffer forms `Send`, `Bcast`, `Allreduce`…):
  *   a fixed binary header and the array's raw bytes, with no serializer on either side and only
- *   the view's own bytes on the wire (v8 would send its whole ArrayBuffer).
- *
- * - a typed array whose bytes wait in a file lane (processes of one host, see file-lane.ts): the
- *   typed-array header and where in the lane.
+ *   the view's own bytes on the wire (v8 would send its whole ArrayBuffer);
+ * - the same header for a typed array whose bytes wait in a file lane (processes of one host, see
+ *   file-lane.ts), and where in the lane.
+ * A reader hands typed-array and lane frames on as `{ q, e }` too.
  *
  * Layout: `u32 length | u8 kind | body`, where length counts kind + body.
  * Typed-array body: `u32 source | i32 tag | u8 context | u8 array type | u16 0 | u32 seq | bytes`.
- * Other envelopes travel as v8 frames of `{ q: seq, e: envelope }`, and a reader hands typed-array
- * and lane frames on in that shape too.
  * Lane body: the typed-array header, then `u32 byte length | u32 lane offset | u32 lane end`.
  */
 import type { Socket } from "node:net";
@@ -81,11 +80,11 @@ function arrayHeader(target: Buffer, envelope: Envelope, seq: number, code: numb
 }
 
 /**
- * Writes envelope number `seq` (to this peer). A typed-array payload goes out as raw bytes: small ones copied into the
- * frame, big ones into `lane` when there is one with room, else straight from the caller's memory,
- * in which case the returned promise settles once the socket has taken them (the caller must not
- * change the array before: MPI's rule for a blocking send's buffer). Otherwise undefined: the data
- * was copied already.
+ * Writes envelope number `seq` (to this peer). A typed-array payload goes out as raw bytes: small
+ * ones copied into the frame, big ones into `lane` when there is one with room, else straight from
+ * the caller's memory, in which case the returned promise settles once the socket has taken them
+ * (the caller must not change the array before: MPI's rule for a blocking send's buffer).
+ * Otherwise undefined: the data was copied already.
  */
 export function writeEnvelope(socket: Socket, envelope: Envelope, seq: number, lane?: LaneWriter): Promise<void> | undefined {
   const code = arrayCode(envelope.d);

@@ -174,7 +174,6 @@ export class RingWriter {
   private readonly flags: Int32Array;
   private readonly bytes: Uint8Array;
   private readonly view: DataView;
-  private seq = 0;
 
   constructor(inbox: InboxMemory, sender: number) {
     const at = ringOffset(sender);
@@ -182,11 +181,6 @@ export class RingWriter {
     this.header = new Int32Array(inbox, at, 2);
     this.bytes = new Uint8Array(inbox, at + RING_HEADER_BYTES, RING_BYTES);
     this.view = new DataView(inbox, at + RING_HEADER_BYTES, RING_BYTES);
-  }
-
-  /** The sequence number for the next message, whichever way it travels. */
-  nextSeq(): number {
-    return this.seq++;
   }
 
   /**

@@ -9,7 +9,7 @@
 import net from "node:net";
 import path from "node:path";
 import { CommSetupError } from "./errors";
-import { Lanes, lanesAvailable } from "./file-lane";
+import { Lanes, isSharedMemoryDir } from "./file-lane";
 import { onFrames, writeEnvelope, writeFrame, type LaneSources } from "./frames";
 import type { Link } from "./link";
 import { LocalRings } from "./local-rings";
@@ -75,7 +75,7 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
   const unixDir = options.bindHost?.startsWith("unix:") ? options.bindHost.slice("unix:".length) : undefined;
   // Ranks of one host with /dev/shm: big arrays through file lanes, small messages through file
   // rings that a blocked receive polls (file-lane.ts, file-ring.ts); the socket carries the rest.
-  const local = unixDir !== undefined && lanesAvailable(unixDir) ? unixDir : undefined;
+  const local = unixDir !== undefined && isSharedMemoryDir(unixDir) ? unixDir : undefined;
   const lanes: LaneSources | undefined = local ? { lanes: new Lanes(local, rank), spares: new Spares() } : undefined;
   // Made before the hello, so the inbox exists before any peer learns where we are.
   const rings = local ? LocalRings.open(local, rank, size, (seq, e) => sequencer.accept(seq, e)) : undefined;

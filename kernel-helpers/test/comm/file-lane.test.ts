@@ -9,7 +9,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { mpirun } from "kernel-helpers";
 import type { Comm } from "kernel-helpers";
-import { LANE_BYTES, LaneReader, LaneWriter, laneFile, lanesAvailable } from "kernel-helpers/dist/comm/file-lane";
+import { LANE_BYTES, LaneReader, LaneWriter, laneFile, isSharedMemoryDir } from "kernel-helpers/dist/comm/file-lane";
 import { FrameReader, writeEnvelope } from "kernel-helpers/dist/comm/frames";
 import { Lanes } from "kernel-helpers/dist/comm/file-lane";
 import { Spares } from "kernel-helpers/dist/comm/spares";
@@ -53,8 +53,8 @@ describe("file lanes", { skip: shm }, () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("are used only in /dev/shm", () => {
-    assert.ok(lanesAvailable(dir));
-    assert.ok(!lanesAvailable(os.tmpdir()));
+    assert.ok(isSharedMemoryDir(dir));
+    assert.ok(!isSharedMemoryDir(os.tmpdir()));
   });
 
   it("carry payloads exactly through many wrap-arounds, and the reader removes the file", () => {

@@ -29,7 +29,7 @@ describe("shared-memory rings", () => {
     ];
     for (let i = 0; i < 5000; i++) {
       const envelope: Envelope = { s: 1, t: i % 7, c: (i % 2) as 0 | 1, d: kinds[i % kinds.length]!(i) };
-      const { written } = writer.tryWrite(envelope, writer.nextSeq());
+      const { written } = writer.tryWrite(envelope, i);
       assert.ok(written, `message ${i} fits an emptied ring`);
       sent.push(envelope);
       if (i % 10 === 9) reader.drain((r) => (assert.equal(r.seq, seq++), got.push(r.envelope)));
@@ -47,7 +47,7 @@ describe("shared-memory rings", () => {
     let expected = 0;
     for (let round = 0; round < 40; round++) {
       for (let size = 0; size <= 300; size++) {
-        const seq = writer.nextSeq();
+        const seq = round * 301 + size;
         const d = new Uint8Array(size).fill(seq & 0xff);
         if (!writer.tryWrite({ s: 1, t: 0, c: 0, d }, seq).written) {
           reader.drain((r) => assert.equal(r.seq, expected++));
@@ -69,10 +69,10 @@ describe("shared-memory rings", () => {
     const reader = new RingReader(inbox, 1, 2);
     const chunk = new Float64Array(1000); // 8 KB records
     let n = 0;
-    while (writer.tryWrite({ s: 0, t: 0, c: 0, d: chunk }, writer.nextSeq()).written) n++;
+    while (writer.tryWrite({ s: 0, t: 0, c: 0, d: chunk }, n).written) n++;
     assert.ok(n >= 6 && n <= 8, `${n} records of 8 KB in a 64 KiB ring`);
     assert.equal(reader.drain(() => undefined), n);
-    assert.ok(writer.tryWrite({ s: 0, t: 0, c: 0, d: chunk }, writer.nextSeq()).written);
+    assert.ok(writer.tryWrite({ s: 0, t: 0, c: 0, d: chunk }, n).written);
     assert.equal(writer.tryWrite({ s: 0, t: 0, c: 0, d: new Float64Array(new SharedArrayBuffer(8)) }, 0).written, false);
     assert.equal(writer.tryWrite({ s: 0, t: 0, c: 0, d: { a: 1 } }, 0).written, false);
     assert.equal(writer.tryWrite({ s: 0, t: 0, c: 0, d: new Float64Array(RING_BYTES) }, 0).written, false);
@@ -83,7 +83,7 @@ describe("shared-memory rings", () => {
     const writer = new RingWriter(inbox, 0);
     const other = new RingWriter(inbox, 2);
     const reader = new RingReader(inbox, 1, 3);
-    const send = (w: RingWriter, d: number) => w.tryWrite({ s: 0, t: 0, c: 0, d }, w.nextSeq()).wake;
+    const send = (w: RingWriter, d: number) => w.tryWrite({ s: 0, t: 0, c: 0, d }, d).wake;
     assert.equal(send(writer, 1), true);
     assert.equal(send(writer, 2), false, "a doorbell is already on its way");
     assert.equal(send(other, 3), false, "whichever sender rang it");
