@@ -9,10 +9,24 @@ import type { CellReport, NotebookUi, OpenNotebook } from "./driver";
 
 const POLL_MS = 250;
 
+/**
+ * Whether `expression` holds in the page now. A page that is navigating has no context to evaluate
+ * in: that counts as "not yet" (a full test run here once failed with "Execution context was destroyed" while
+ * a freshly opened notebook tab was still loading).
+ */
+async function holds(page: Page, expression: string): Promise<boolean> {
+  try {
+    return Boolean(await page.evaluate(expression));
+  } catch (error) {
+    if (/Execution context was destroyed|navigat/i.test((error as Error).message)) return false;
+    throw error;
+  }
+}
+
 async function until(page: Page, what: string, expression: string, timeoutMs: number, explain?: () => Promise<string>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await page.evaluate(expression)) return;
+    if (await holds(page, expression)) return;
     if (Date.now() > deadline) {
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${explain ? `: ${await explain()}` : ""}`);
     }
