@@ -11,8 +11,8 @@ const POLL_MS = 250;
 
 /**
  * Whether `expression` holds in the page now. A page that is navigating has no context to evaluate
- * in: that counts as "not yet" (a full test run here once failed with "Execution context was destroyed" while
- * a freshly opened notebook tab was still loading).
+ * in: that counts as "not yet" (a full test run here once failed with "Execution context was
+ * destroyed" while a freshly opened notebook tab was still loading).
  */
 async function holds(page: Page, expression: string): Promise<boolean> {
   try {
