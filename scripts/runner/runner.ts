@@ -97,6 +97,8 @@ export interface RunOptions extends RunnerHooks {
 
 /** The tag that marks a cell that must fail. */
 export const RAISES_EXCEPTION_TAG = "raises-exception";
+/** How often a kernel that has not yet answered kernel_info is asked again (jupyter_client: 1 s). */
+const KERNEL_INFO_RETRY_MS = 1000;
 const ABORT_WINDOW_MS = 250; // tslab aborts requests for 200 ms after an error
 const MAX_ABORTED_ATTEMPTS = 4;
 const KERNEL_DEAD_STATES = new Set<string>(["dead", "restarting", "autorestarting"]);
@@ -278,7 +280,7 @@ export class NotebookRunner {
       kernel.statusChanged.connect(this.onStatus, this);
       if (this.connection.local) await this.findKernelPid(kernel.id);
       this.hook(() => this.options.onKernelStart?.({ path: this.path, kernelId: kernel.id, pid: this.kernelPid }));
-      await this.withTimeout(kernel.info, this.startupTimeoutMs, `the kernel "${name}" did not answer`);
+      await this.withTimeout(this.kernelInfo(kernel), this.startupTimeoutMs, `the kernel "${name}" did not answer`);
       return undefined;
     } catch (error) {
       // A session that started late must not leak.
@@ -289,6 +291,24 @@ export class NotebookRunner {
       }
       return new NotebookRunError(this.path, "KernelStartError", message.split("\n")[0]!, "ERR_KERNEL_START");
     }
+  }
+
+  /**
+   * The kernel's first kernel_info reply. The request @jupyterlab/services sends on connect can be
+   * lost while the server is still wiring the kernel's channels (its own FIXME says so); a full test
+   * run once waited out the whole start-up timeout on two kernels. So, like jupyter_client's
+   * `wait_for_ready`, ask again every second until one reply arrives.
+   */
+  private async kernelInfo(kernel: Kernel.IKernelConnection): Promise<void> {
+    let answered = false;
+    const info = kernel.info.then(() => void (answered = true));
+    const asking = () => !answered && !kernel.isDisposed && Date.now() < deadline;
+    const deadline = Date.now() + this.startupTimeoutMs;
+    while (asking()) {
+      await Promise.race([info, delay(KERNEL_INFO_RETRY_MS)]);
+      if (asking()) kernel.requestKernelInfo().catch(() => undefined);
+    }
+    await info;
   }
 
   private async withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
