@@ -28,6 +28,7 @@ export interface GridSearchOptions {
   readonly cv?: number | StratifiedKFold | readonly Split[];
   /**
    * How many fits run at once: 1 = serially in this thread, -1 = one worker per core, n = n workers.
+   * The workers stay for the next search, as joblib's do (`shutdownReusablePools()` ends them).
    * @default 1
    */
   readonly nJobs?: number;
@@ -44,7 +45,7 @@ export interface GridSearchOptions {
    * @default "threads"
    */
   readonly scheduler?: SchedulerName;
-  /** Run the fits on this existing pool instead of starting (and closing) one; `nJobs` is then ignored. */
+  /** Run the fits on this pool instead of the reusable one of `backend`; `nJobs` is then ignored. */
   readonly pool?: FitTaskPool;
   /**
    * 0 silent; 1 prints "Fitting K folds for each of N candidates"; 2 adds a line per fit; 3 adds its score

@@ -30,5 +30,6 @@ export {
   type CvResultRow,
 } from "./grid-search";
 export { fitTaskModule, type SearchBackend, type FitTaskPool } from "./search-backends";
+export { shutdownReusablePools } from "./reusable-pool";
 export { fitAndScore, type FitTask, type FitResult } from "./fit-task";
 export type { Matrix } from "./validation";

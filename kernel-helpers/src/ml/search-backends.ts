@@ -4,9 +4,10 @@
  * libsvm's WebAssembly is compiled once per worker, not once per fit.
  */
 import { InvalidArgumentError, describeValue } from "../errors";
-import { ProcessPool, ThreadPool, moduleTask, type CallOptions, type ModuleTask } from "../pool";
+import { moduleTask, type CallOptions, type ModuleTask } from "../pool";
 import { compute, delayed, type SchedulerName } from "../graph";
 import type { FitResult, FitTask } from "./fit-task";
+import { withReusablePool } from "./reusable-pool";
 
 /** Where parallel fits run: worker threads, child processes, or tasks of a task graph. */
 export type SearchBackend = "threads" | "processes" | "graph";
@@ -42,30 +43,32 @@ export async function runFitTasks(
   if (options.backend !== "threads" && options.backend !== "processes") {
     throw new InvalidArgumentError(`Expected \`backend\` to be "threads", "processes" or "graph", got ${describeValue(options.backend)}`);
   }
-  const Pool = options.backend === "processes" ? ProcessPool : ThreadPool;
-  const pool = new Pool(Math.min(options.nJobs, tasks.length));
-  try {
-    return await applyAll(pool, tasks, onResult, options.signal);
-  } finally {
-    // Every fit has answered (or one failed and the rest are moot): stop the workers now.
-    await pool.terminate();
-  }
+  return withReusablePool(options.backend, options.nJobs, (pool) => applyAll(pool, tasks, onResult, options.signal));
 }
 
-function applyAll(
+async function applyAll(
   pool: FitTaskPool,
   tasks: readonly FitTask[],
   onResult: (result: FitResult) => void,
   signal?: AbortSignal,
 ): Promise<FitResult[]> {
   const task = fitTaskModule();
-  return Promise.all(
-    tasks.map(async (t) => {
-      const result = (await pool.apply(task, [t], signal ? { signal } : {})) as FitResult;
-      onResult(result);
-      return result;
-    }),
-  );
+  // The pool outlives the search: once one fit has failed, the others must not run on.
+  const failed = new AbortController();
+  const stop = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+  try {
+    return await Promise.all(
+      tasks.map(async (t) => {
+        const result = (await pool.apply(task, [t], { signal: stop })) as FitResult;
+        onResult(result);
+        return result;
+      }),
+    );
+  } catch (error) {
+    failed.abort(error);
+    // An abort by the caller surfaces as its reason, not as the pool's cancellation of each fit.
+    throw signal?.aborted ? signal.reason : error;
+  }
 }
 
 /**

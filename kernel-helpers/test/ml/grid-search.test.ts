@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
-import { GridSearchCV, InvalidArgumentError, NotFittedError, SVC, formatFitLine, gridSearch, makeClassification, type FitResult } from "kernel-helpers";
+import { after, before, describe, it } from "node:test";
+import { spawnSync } from "node:child_process";
+import { GridSearchCV, InvalidArgumentError, NotFittedError, SVC, cpuCount, formatFitLine, gridSearch, makeClassification, shutdownReusablePools, type FitResult } from "kernel-helpers";
+import { processTree } from "../../../scripts/runner/processes";
 import { sklearnMissing, withSklearn } from "./sklearn";
 
 // The notebook's problem, scaled down so a search takes well under a second.
@@ -13,9 +15,13 @@ function outcome(search: GridSearchCV) {
   return { params: r.params, split: r.splitTestScores, mean: r.meanTestScore, rank: r.rankTestScore, best: search.bestParams, score: search.bestScore };
 }
 
+/** This process's descendants. */
+const children = () => [...processTree(process.pid).keys()].filter((pid) => pid !== process.pid).sort((a, b) => a - b);
+
 describe("GridSearchCV", () => {
   let serial: GridSearchCV;
   const lines: string[] = [];
+  after(() => shutdownReusablePools());
   before(async () => {
     serial = await gridSearch(new SVC(), X, y, { paramGrid, cv: 2, verbose: 3, print: (l) => lines.push(l) });
   });
@@ -75,6 +81,41 @@ result = {"mean": s.cv_results_["mean_test_score"], "params": s.cv_results_["par
       assert.throws(() => parallel.bestEstimator, NotFittedError);
     });
   }
+
+  it("keeps its worker processes for the next search, as joblib does, until shutdownReusablePools()", async () => {
+    const search = () => gridSearch(new SVC(), X, y, { paramGrid, cv: 2, nJobs: -1, backend: "processes", refit: false });
+    await search();
+    const workers = children();
+    assert.equal(workers.length, cpuCount());
+    assert.deepEqual(outcome(await search()), outcome(serial));
+    assert.deepEqual(children(), workers);
+    await shutdownReusablePools();
+    assert.deepEqual(children(), []);
+  });
+
+  it("stops its fits when aborted, and the next search still runs", async () => {
+    const controller = new AbortController();
+    let fits = 0;
+    // Abort as the first fit reports (verbose 2 prints a line per fit): the other seven are queued or running.
+    const print = (line: string) => line.startsWith("[CV") && (fits++, controller.abort(new Error("stop the search")));
+    const aborted = gridSearch(new SVC(), X, y, { paramGrid, cv: 2, nJobs: -1, backend: "threads", refit: false, signal: controller.signal, verbose: 2, print });
+    await assert.rejects(aborted, /stop the search/);
+    assert.ok(fits < 8, `all ${fits} fits ran`);
+    assert.deepEqual(outcome(await gridSearch(new SVC(), X, y, { paramGrid, cv: 2, nJobs: -1, backend: "threads", refit: false })), outcome(serial));
+    await shutdownReusablePools();
+  });
+
+  it("does not keep a script alive: its idle workers let it exit", () => {
+    const script = `
+      const { gridSearch, SVC, makeClassification } = require("kernel-helpers");
+      const { X, y } = makeClassification({ nSamples: 300, nFeatures: 4, randomState: 0 });
+      gridSearch(new SVC(), X, y, { paramGrid: { C: [1, 10] }, cv: 2, nJobs: -1 }).then((s) => console.log(JSON.stringify(s.bestParams)));`;
+    const started = Date.now();
+    const run = spawnSync(process.execPath, ["-e", script], { cwd: __dirname, encoding: "utf8", timeout: 120_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /"C":/);
+    assert.ok(Date.now() - started < 60_000, "the script waited for its idle workers");
+  });
 
   it("rejects bad options, naming them", async () => {
     assert.throws(() => new GridSearchCV(new SVC(), { paramGrid: { C: [] } }), /paramGrid.C/);

@@ -1,7 +1,9 @@
 // Notebook 05's grid search (C ∈ {0.001, 10} × kernel ∈ {rbf, poly}, 2-fold CV, makeClassification
 // with 13 000 samples and 4 features), ours against scikit-learn's GridSearchCV on the very same data,
 // serial and on all cores. Each timing is the median of three rounds (one with --quick): single runs
-// of tens of seconds on this noisy 2-core machine moved the speedup ratio by ±0.3.
+// of tens of seconds on this noisy 2-core machine moved the speedup ratio by ±0.3. Both sides keep their
+// workers from one search to the next (loky's reusable executor, our reusable pool), so only round 1's
+// all-cores search starts workers.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
