@@ -302,8 +302,8 @@ export class NotebookRunner {
   private async kernelInfo(kernel: Kernel.IKernelConnection): Promise<void> {
     let answered = false;
     const info = kernel.info.then(() => void (answered = true));
-    const asking = () => !answered && !kernel.isDisposed && Date.now() < deadline;
     const deadline = Date.now() + this.startupTimeoutMs;
+    const asking = () => !answered && !kernel.isDisposed && Date.now() < deadline;
     while (asking()) {
       await Promise.race([info, delay(KERNEL_INFO_RETRY_MS)]);
       if (asking()) kernel.requestKernelInfo().catch(() => undefined);

@@ -55,11 +55,6 @@ export async function shutdownReusablePools(): Promise<void> {
   await Promise.all([...entries].map(([kind, entry]) => retire(kind, entry)));
 }
 
-/** The workers of the reusable pools now alive, per kind (0 when there is none). */
-export function reusablePoolSize(kind: Kind): number {
-  return entries.get(kind)?.pool.processes ?? 0;
-}
-
 function newPool(kind: Kind, workers: number): Pool {
   return kind === "processes" ? new ProcessPool(workers) : new ThreadPool(workers);
 }
