@@ -3,6 +3,7 @@
  * export `fitAndScore`), never as function source, so every worker `require`s the module once and
  * libsvm's WebAssembly is compiled once per worker, not once per fit.
  */
+import { setMaxListeners } from "node:events";
 import { InvalidArgumentError, describeValue } from "../errors";
 import { moduleTask, type CallOptions, type ModuleTask } from "../pool";
 import { compute, delayed, type SchedulerName } from "../graph";
@@ -56,6 +57,7 @@ async function applyAll(
   // The pool outlives the search: once one fit has failed, the others must not run on.
   const failed = new AbortController();
   const stop = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+  setMaxListeners(0, stop); // a listener per fit (the pool's), which is no leak
   try {
     return await Promise.all(
       tasks.map(async (t) => {
