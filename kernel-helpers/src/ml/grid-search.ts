@@ -2,8 +2,9 @@
  * `GridSearchCV`: exhaustive search over a parameter grid with stratified K-fold cross-validation, as
  * `sklearn.model_selection.GridSearchCV` — the lecture's embarrassingly parallel case study. Every
  * (candidate, fold) pair is an independent fit; `nJobs` decides where they run:
- * 1 → one after another in this thread; -1 or n > 1 → across a pool of workers (threads by default,
- * or processes), each loading libsvm once; `backend: "graph"` → as tasks of a task graph.
+ * 1 → one after another in this thread; -1 or n > 1 → across a pool of workers (processes by default,
+ * or threads), each loading libsvm once and kept for the next search (reusable-pool.ts);
+ * `backend: "graph"` → as tasks of a task graph.
  * The answer does not depend on where the fits ran: libsvm is deterministic.
  */
 import { performance } from "node:perf_hooks";
