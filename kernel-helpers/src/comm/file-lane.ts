@@ -10,8 +10,8 @@
  * One lane per (sender, receiver) pair: a ring of {@link LANE_BYTES} after a 64-byte header whose
  * first u32 is how far the receiver has read (free-running byte counters, like shm-ring). The
  * sender writes a payload where it fits without wrapping, or gives the message to the socket.
- * Frames stay in socket order either way, so MPI's non-overtaking rule holds with no sequence
- * numbers. The receiver opens the file on its first frame and unlinks it, so from then on only
+ * Frames stay in socket order either way (the sequence number every message carries merges them
+ * with the inbox rings, see sequencer.ts). The receiver opens the file on its first frame and unlinks it, so from then on only
  * open descriptors keep its memory; mpirun removes the whole folder when the run ends.
  */
 import fs from "node:fs";

@@ -35,11 +35,6 @@ export class Sequencer {
     this.early = Array.from({ length: size }, () => new Map<number, Envelope>());
   }
 
-  /** The sequence number the next delivery from `source` must carry. */
-  expected(source: number): number {
-    return this.next[source]!;
-  }
-
   accept(seq: number, envelope: Envelope): void {
     const s = envelope.s;
     const early = this.early[s]!;

@@ -9,6 +9,7 @@
 import { isMainThread, threadId } from "node:worker_threads";
 import { epochMs } from "../events";
 import { reviveFunction, type ShippedFunction } from "../pool/ship";
+import { isThenable } from "../thenable";
 
 /** One batch: `fns` once each; task `i` calls `fns[fnIndex[i]](...args[i])`. */
 export type ShippedBatch = readonly [fns: readonly ShippedFunction[], fnIndex: readonly number[], args: readonly (readonly unknown[])[]];
@@ -42,7 +43,7 @@ export async function runGraphBatch(batch: ShippedBatch): Promise<ShippedOutcome
       const fn = fns[fnIndex[i]!]!;
       if (fn instanceof Error) throw fn;
       let value = fn(...args[i]!);
-      if (value !== null && typeof (value as PromiseLike<unknown>)?.then === "function") value = await value;
+      if (isThenable(value)) value = await value;
       values[i] = value;
     } catch (error) {
       errors.push([i, error]);

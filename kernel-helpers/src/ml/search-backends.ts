@@ -8,7 +8,7 @@ import { InvalidArgumentError, describeValue } from "../errors";
 import { moduleTask, type CallOptions, type ModuleTask } from "../pool";
 import { compute, delayed, type SchedulerName } from "../graph";
 import type { FitResult, FitTask } from "./fit-task";
-import { withReusablePool } from "./reusable-pool";
+import { reusablePool } from "./reusable-pool";
 
 /** Where parallel fits run: worker threads, child processes, or tasks of a task graph. */
 export type SearchBackend = "threads" | "processes" | "graph";
@@ -44,7 +44,7 @@ export async function runFitTasks(
   if (options.backend !== "threads" && options.backend !== "processes") {
     throw new InvalidArgumentError(`Expected \`backend\` to be "threads", "processes" or "graph", got ${describeValue(options.backend)}`);
   }
-  return withReusablePool(options.backend, options.nJobs, (pool) => applyAll(pool, tasks, onResult, options.signal));
+  return applyAll(reusablePool(options.backend, options.nJobs), tasks, onResult, options.signal);
 }
 
 async function applyAll(

@@ -1,15 +1,11 @@
 // Worker side, shared by the thread and process workers: runs the initializer once and then jobs.
 import { epochMs } from "../events";
-import type { Job, JobReply } from "./protocol";
-import type { WorkerSetup } from "./protocol";
+import type { Job, JobReply, WorkerSetup } from "./protocol";
 import { packNumbers, serializeError } from "./protocol";
 import { reviveFunction } from "./ship";
+import { isThenable } from "../thenable";
 
 type TaskFunction = (...args: any[]) => unknown;
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof (value as PromiseLike<unknown>)?.then === "function";
-}
 
 /** Runs jobs for one worker; `workerId` is the thread id or pid. */
 export class TaskRunner {

@@ -1,5 +1,6 @@
 import { max, mean, min, standardDeviation } from "simple-statistics";
 import { describeValue, InvalidArgumentError } from "../errors";
+import { isThenable } from "../thenable";
 import { formatDuration } from "./format";
 import type { TimingPrintOptions } from "./time";
 
@@ -75,8 +76,4 @@ export function formatTimeit(result: TimeitResult): string {
   const runs = `${result.repeat} run${result.repeat === 1 ? "" : "s"}`;
   const loops = `${result.number.toLocaleString("en-US")} loop${result.number === 1 ? "" : "s"}`;
   return `${formatDuration(result.meanMs)} ± ${formatDuration(result.stdevMs)} per loop (mean ± std. dev. of ${runs}, ${loops} each)`;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as PromiseLike<unknown>).then === "function";
 }

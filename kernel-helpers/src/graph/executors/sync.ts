@@ -5,11 +5,8 @@
  */
 import { epochMs } from "../../events";
 import { isModuleTask, reviveFunction, shipFunction } from "../../pool/ship";
+import { isThenable } from "../../thenable";
 import type { GraphExecutor, ReadyTask, TaskOutcome } from "../scheduler";
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
-}
 
 /** Runs `task.fn(...task.args)` here and reports the outcome as data (async results are awaited). */
 export function runTaskHere(task: ReadyTask, workerId: string | number): Promise<TaskOutcome> | TaskOutcome {
