@@ -42,3 +42,78 @@ export async function runPython<T = unknown>(source: string, args: readonly stri
     });
   });
 }
+
+/**
+ * A baseline Python that stays up between measurements, so ours and Python's can take turns in one
+ * run (drift in this noisy machine's speed then hits both alike) while Python keeps its imports and
+ * its worker processes, as it would in one script. `source` must read one line per request from
+ * stdin and answer each with one JSON line on stdout.
+ */
+export class PythonSession {
+  private readonly child;
+  private buffered = "";
+  private stderr = "";
+  private waiting: { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined;
+  private exited: Error | undefined;
+
+  constructor(source: string, args: readonly string[] = []) {
+    this.child = spawn(pythonExecutable(), ["-u", "-c", source, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    this.child.stdout.on("data", (chunk: Buffer) => this.onData(String(chunk)));
+    this.child.stderr.on("data", (chunk: Buffer) => (this.stderr += chunk));
+    this.child.once("error", (error) => this.fail(error));
+    // "close", not "exit": only then has all of stderr arrived for the message.
+    this.child.once("close", (code, signal) => {
+      this.fail(new Error(`python exited with ${code ?? signal}: ${this.stderr.trim().split("\n").slice(-3).join(" | ")}`));
+    });
+  }
+
+  /** The Python process's id. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Sends one request line; resolves to the JSON line Python answers with. One request at a time. */
+  request<T = unknown>(line: string): Promise<T> {
+    if (this.exited) return Promise.reject(this.exited);
+    if (this.waiting) return Promise.reject(new Error("PythonSession.request: the previous request has not been answered yet"));
+    return new Promise<T>((resolve, reject) => {
+      this.waiting = { resolve: resolve as (value: unknown) => void, reject };
+      this.child.stdin.write(`${line}\n`);
+    });
+  }
+
+  /** Ends Python (closing its stdin ends its request loop) and waits for it to exit. */
+  async close(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once("close", resolve));
+    this.child.stdin.end();
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private onData(text: string): void {
+    this.buffered += text;
+    let newline: number;
+    while ((newline = this.buffered.indexOf("\n")) >= 0) {
+      const line = this.buffered.slice(0, newline).trim();
+      this.buffered = this.buffered.slice(newline + 1);
+      // Only a JSON line answers; anything else Python prints (warnings, logs) is not the answer.
+      if (!line.startsWith("{") && !line.startsWith("[")) continue;
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      try {
+        waiting?.resolve(JSON.parse(line));
+      } catch (error) {
+        waiting?.reject(new Error(`python printed a line that is not JSON: ${line.slice(0, 200)}`, { cause: error }));
+      }
+    }
+  }
+
+  private fail(error: Error): void {
+    this.exited ??= error;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.reject(error);
+  }
+}
