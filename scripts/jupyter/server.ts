@@ -78,6 +78,9 @@ signal.signal(signal.SIGINT, stop)
 sys.exit(server.wait())
 `;
 
+/** How long the server waits for a new kernel's first kernel_info reply before it opens a websocket anyway. */
+const KERNEL_INFO_TIMEOUT_S = 10;
+
 const running = new Set<ChildProcess>();
 function killAllOnExit(): void {
   for (const child of running) {
@@ -108,6 +111,12 @@ export async function startJupyterServer(options: StartServerOptions): Promise<R
     `--${cls}.notebook_dir=${options.rootDir}`,
     ...(app === "notebook" ? [] : [`--${cls}.root_dir=${options.rootDir}`]),
     ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
+    // Before it opens a client's websocket, the server asks a new kernel for kernel_info once and
+    // waits up to this long. tslab now and then drops that one request (a shell message that arrives
+    // while its iopub socket is still binding fails with EBUSY), so every client waited the default
+    // 60 s: whole CI runs failed on it. Set here, not on MappingKernelManager, so that a restart still
+    // allows a slow kernel its 60 s. A dict literal, because traitlets reads `key=value` as a string.
+    `--${cls}.tornado_settings={"kernel_info_timeout": ${KERNEL_INFO_TIMEOUT_S}}`,
     ...(options.extraArgs ?? []),
   ];
   fs.mkdirSync(jupyterConfigDir, { recursive: true });

@@ -294,10 +294,10 @@ export class NotebookRunner {
   }
 
   /**
-   * The kernel's first kernel_info reply. The request @jupyterlab/services sends on connect can be
-   * lost while the server is still wiring the kernel's channels (its own FIXME says so); a full test
-   * run once waited out the whole start-up timeout on two kernels. So, like jupyter_client's
-   * `wait_for_ready`, ask again every second until one reply arrives.
+   * The kernel's first kernel_info reply. A kernel can drop a request that arrives while it is still
+   * binding its sockets (tslab does: see KERNEL_INFO_TIMEOUT_S in ../jupyter/server.ts), and when the
+   * server stopped waiting for a slow kernel, the request @jupyterlab/services sends on connect can
+   * be that one. So, like jupyter_client's `wait_for_ready`, ask again every second until one reply arrives.
    */
   private async kernelInfo(kernel: Kernel.IKernelConnection): Promise<void> {
     let answered = false;
