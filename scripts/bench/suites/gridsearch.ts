@@ -17,8 +17,8 @@ import type { BenchRow, BenchSuite } from "../types";
 
 const paramGrid = { C: [0.001, 10], kernel: ["rbf", "poly"] };
 
-/** One round of scikit-learn's: seconds, and the best parameters of each search. */
-interface PythonRound {
+/** One round of one side (ours or scikit-learn's): seconds, and the best parameters of each search. */
+interface Round {
   serialS: number;
   parallelS: number;
   bestSerial: ParamSet;
@@ -61,8 +61,8 @@ const suite: BenchSuite = {
     const file = path.join(dir, "data.json");
     fs.writeFileSync(file, JSON.stringify({ X, y, paramGrid }));
     const python = has.ok ? new PythonSession(SKLEARN, [file]) : undefined;
-    const ours: { serialS: number; parallelS: number; bestSerial: ParamSet; bestParallel: ParamSet }[] = [];
-    const theirs: PythonRound[] = [];
+    const ours: Round[] = [];
+    const theirs: Round[] = [];
     try {
       const runOurs = async (round: number): Promise<void> => {
         context.log(`ours, round ${round}/${rounds}: serial search on ${nSamples} samples, then on all cores (${cpuCount()} workers)`);
@@ -75,7 +75,7 @@ const suite: BenchSuite = {
       const runTheirs = async (round: number): Promise<void> => {
         if (!python) return;
         context.log(`scikit-learn, round ${round}/${rounds}: serial and n_jobs=-1 on the same data`);
-        theirs.push(await python.request<PythonRound>("round"));
+        theirs.push(await python.request<Round>("round"));
       };
       for (let round = 1; round <= rounds; round++) {
         // Taking turns at going first: a machine that slows down during a round hurts both sides.
@@ -96,9 +96,9 @@ const suite: BenchSuite = {
     }`;
     // Each round's serial and all-cores searches ran back to back, so a round's own ratio is the
     // least touched by drift; the table gives the median round.
-    const speedups = (side: readonly { serialS: number; parallelS: number }[]): number[] => side.map((r) => r.serialS / r.parallelS);
+    const speedups = (side: readonly Round[]): number[] => side.map((r) => r.serialS / r.parallelS);
     const list = (values: number[]): string => values.map((v) => v.toFixed(2)).join(", ");
-    const ofTheirs = (value: (r: PythonRound) => number): number | undefined => (theirs.length > 0 ? median(theirs.map(value)) : undefined);
+    const ofTheirs = (value: (r: Round) => number): number | undefined => (theirs.length > 0 ? median(theirs.map(value)) : undefined);
     const rows: BenchRow[] = [
       {
         metric: `serial search, ${nSamples} samples, 8 fits + refit (median of ${rounds})`,
