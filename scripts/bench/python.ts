@@ -1,6 +1,7 @@
-// Runs a Python baseline script and parses the JSON it prints on its last line of stdout.
-// Python's own tools come from Debian's packages, so this uses /usr/bin/python3 when it exists.
-import { spawn } from "node:child_process";
+// Runs Python baselines: a script whose last stdout line is JSON (`runPython`), or a session that
+// answers request lines with JSON lines (`PythonSession`). Python's own tools come from Debian's
+// packages, so this uses /usr/bin/python3 when it exists.
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import fs from "node:fs";
 
 export function pythonExecutable(): string {
@@ -15,6 +16,10 @@ export async function pythonHas(module: string): Promise<{ ok: true } | { ok: fa
   } catch (error) {
     return { ok: false, reason: `${pythonExecutable()} cannot import ${module} (${(error as Error).message.split("\n").pop()})` };
   }
+}
+
+function exitError(code: number | null, signal: NodeJS.Signals | null, stderr: string): Error {
+  return new Error(`python exited with ${code ?? signal}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
 }
 
 /** Runs `source` with the baseline Python and returns the JSON value printed last. */
@@ -32,7 +37,7 @@ export async function runPython<T = unknown>(source: string, args: readonly stri
     });
     child.once("exit", (code, signal) => {
       clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`python exited with ${code ?? signal}: ${err.trim().split("\n").slice(-3).join(" | ")}`));
+      if (code !== 0) return reject(exitError(code, signal, err));
       const last = out.trim().split("\n").pop() ?? "";
       try {
         resolve(JSON.parse(last) as T);
@@ -50,7 +55,7 @@ export async function runPython<T = unknown>(source: string, args: readonly stri
  * stdin and answer each with one JSON line on stdout.
  */
 export class PythonSession {
-  private readonly child;
+  private readonly child: ChildProcessWithoutNullStreams;
   private buffered = "";
   private stderr = "";
   private waiting: { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined;
@@ -62,9 +67,7 @@ export class PythonSession {
     this.child.stderr.on("data", (chunk: Buffer) => (this.stderr += chunk));
     this.child.once("error", (error) => this.fail(error));
     // "close", not "exit": only then has all of stderr arrived for the message.
-    this.child.once("close", (code, signal) => {
-      this.fail(new Error(`python exited with ${code ?? signal}: ${this.stderr.trim().split("\n").slice(-3).join(" | ")}`));
-    });
+    this.child.once("close", (code, signal) => this.fail(exitError(code, signal, this.stderr)));
   }
 
   /** The Python process's id. */
