@@ -29,8 +29,14 @@ if (files.length === 0) {
 }
 // A test that hangs fails after 10 minutes instead of holding CI until its own limit (tests that
 // legitimately take longer, like the browser run, set their own timeout).
+// The set-up's Python folder first on PATH: its mpiexec (Open MPI from PyPI) and jupyter are the
+// course's, whatever else the machine has.
+const envFile = path.join(root, "build", "jupyter", "env.json");
+const pythonBin = fs.existsSync(envFile) ? path.dirname(JSON.parse(fs.readFileSync(envFile, "utf8")).python) : undefined;
+const env = { ...process.env, PATH: pythonBin ? `${pythonBin}${path.delimiter}${process.env.PATH ?? ""}` : process.env.PATH };
 const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", "--test-timeout=600000", ...files], {
   cwd: root,
   stdio: "inherit",
+  env,
 });
 process.exit(result.status ?? 1);

@@ -1,18 +1,23 @@
 #!/usr/bin/env node
 // @ts-check
-// `npm run setup`: makes a fresh checkout runnable. Plain JavaScript on purpose: it runs before
-// `npm ci`, so neither TypeScript nor tsx exists yet.
+// `npm run setup`: makes a fresh checkout runnable, without root. Plain JavaScript on purpose: it runs
+// before `npm ci`, so neither TypeScript nor tsx exists yet.
 //
 // Steps, each skipped when already done so a re-run is quick:
 //   1. Node >= 20, else one sentence and exit 1.
-//   2. A Python with Jupyter (jupyter_server + nbclient + nbconvert + notebook or jupyterlab).
-//      $JUPYTER_PYTHON when set (and only it); else the active conda env, `python3` on PATH, /usr/bin/python3.
-//      Missing and root on Debian: apt-get installs Debian's packages. Otherwise one sentence
-//      naming the conda env or pip, exit 1.
-//   3. `npm ci` when node_modules is missing or older than package-lock.json.
-//   4. Builds kernel-helpers.
-//   5. Writes the tslab kernelspec into the project-local Jupyter data dir (build/jupyter/kernels),
-//      pointing at this Node and the project's own tslab; records the Python in build/jupyter/env.json.
+//   2. The course's Python (JupyterLab 4, Notebook 7, jupyter_server 2, nbclient, nbconvert 7, papermill,
+//      nbgrader and the baselines, as pinned in requirements.txt). The first that fits wins:
+//      $JUPYTER_PYTHON (only it, when set), the active conda env, a complete .venv/, `python3` on PATH
+//      when it already has everything; else .venv/ is made with the first Python >= 3.11 and filled from
+//      requirements.txt. Debian's apt is used only to get a Python that can make a venv, as root.
+//   3. The repository's own Python packages (python/*/pyproject.toml, e.g. papermill's TypeScript
+//      translator) into that Python.
+//   4. `npm ci` when node_modules is missing or older than package-lock.json.
+//   5. Builds kernel-helpers.
+//   6. Writes the tslab kernelspec into the project-local Jupyter data dir (build/jupyter/kernels),
+//      pointing at this Node and the project's own tslab; records the Python in build/jupyter/env.json
+//      and hands it to kernels as $PARALLEL_TS_PYTHON (the notebooks' "same example in Python" cells).
+import { createHash } from "node:crypto";
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -20,11 +25,14 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const jupyterDir = path.join(root, "build", "jupyter");
-const APT_PACKAGES = ["jupyter-server", "jupyter-notebook", "jupyter-nbconvert", "python3-nbclient"];
-const PY_CHECK =
-  "import jupyter_server, nbclient, nbconvert\n" +
-  "try:\n import jupyterlab; app='lab'\nexcept ImportError:\n import notebook; app='notebook'\n" +
-  "import sys, json; print(json.dumps({'python': sys.executable, 'app': app, 'jupyterServer': jupyter_server.__version__}))";
+const venvDir = path.join(root, ".venv");
+const venvPython = path.join(venvDir, "bin", "python");
+const requirementsFile = path.join(root, "requirements.txt");
+const directRequirementsFile = path.join(root, "requirements.in");
+const stampFile = path.join(venvDir, ".parallel-typescript-installed");
+const MIN_PYTHON = /** @type {const} */ ([3, 11]);
+/** Packages whose major version the course is built for; an older one is not "suitable". */
+const MAJORS = { jupyterlab: 4, notebook: 7, jupyter_server: 2, nbconvert: 7 };
 
 /**
  * @param {string} sentence
@@ -47,55 +55,227 @@ function checkNode() {
   }
 }
 
-/**
- * @param {string[]} candidates
- * @returns {{ python: string, app: "lab" | "notebook", jupyterServer: string } | null}
- */
-function findJupyterPython(candidates) {
-  for (const python of candidates) {
-    const r = spawnSync(python, ["-c", PY_CHECK], { encoding: "utf8" });
-    if (r.status === 0) {
-      try {
-        return JSON.parse(r.stdout.trim());
-      } catch {
-        /* not this one */
-      }
-    }
-  }
-  return null;
+/** The repository's own Python packages: folder and distribution name. */
+function localPackages() {
+  const dir = path.join(root, "python");
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(dir, e.name, "pyproject.toml")))
+    .map((e) => {
+      const toml = fs.readFileSync(path.join(dir, e.name, "pyproject.toml"), "utf8");
+      const name = /^name\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
+      if (!name) fail(`python/${e.name}/pyproject.toml has no \`name = "…"\` line.`);
+      return { dir: path.join(dir, e.name), name };
+    });
 }
 
-function canApt() {
+/** The names in requirements.in (the course's direct needs), without versions or extras. */
+function directRequirements() {
+  return fs
+    .readFileSync(directRequirementsFile, "utf8")
+    .split("\n")
+    .map((l) => l.replace(/#.*/, "").trim())
+    .filter(Boolean)
+    .map((l) => l.split(/[=<>!~[;\s]/)[0]);
+}
+
+// Runs inside a candidate Python: its version, and which of the course's packages it lacks or has too old.
+const PY_CHECK = `
+import sys, json
+if sys.version_info < (3, 8):
+    print(json.dumps({"python": sys.executable, "version": list(sys.version_info[:2]), "missing": ["python>=3.11"], "versions": {}}))
+    sys.exit(0)
+import importlib.metadata as md
+names, majors = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+versions = {}
+for n in names:
+    try:
+        versions[n] = md.version(n)
+    except md.PackageNotFoundError:
+        versions[n] = None
+missing = [n for n, v in versions.items() if v is None]
+missing += ["%s>=%d" % (n, m) for n, m in majors.items() if versions.get(n) and int(versions[n].split(".")[0]) < m]
+if sys.version_info < (3, 11):
+    missing.insert(0, "python>=3.11")
+print(json.dumps({"python": sys.executable, "version": list(sys.version_info[:2]), "missing": missing, "versions": versions}))
+`;
+
+/**
+ * @typedef {{ python: string, version: [number, number], missing: string[], versions: Record<string, string | null> }} PythonReport
+ * @param {string} python
+ * @returns {PythonReport | null} null when it does not run
+ */
+function inspectPython(python) {
+  const names = [...directRequirements(), ...localPackages().map((p) => p.name)];
+  const r = spawnSync(python, ["-c", PY_CHECK, JSON.stringify(names), JSON.stringify(MAJORS)], { encoding: "utf8" });
+  if (r.status !== 0 || r.error) return null;
+  try {
+    return JSON.parse(r.stdout.trim());
+  } catch {
+    return null;
+  }
+}
+
+/** What the venv was last filled from: a re-run with the same files does nothing. */
+function installFingerprint() {
+  const hash = createHash("sha256").update(fs.readFileSync(requirementsFile));
+  for (const pkg of localPackages()) {
+    for (const file of listFiles(pkg.dir)) hash.update(file).update(fs.readFileSync(file));
+  }
+  return hash.digest("hex");
+}
+
+/** @param {string} dir @returns {string[]} */
+function listFiles(dir) {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => !e.name.startsWith(".") && e.name !== "__pycache__" && !e.name.endsWith(".egg-info") && e.name !== "build")
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+    .sort();
+}
+
+function isDebianRoot() {
   return process.getuid?.() === 0 && fs.existsSync("/etc/debian_version") && spawnSync("apt-get", ["--version"]).status === 0;
 }
 
-function ensureJupyter() {
+/** @param {string[]} packages */
+function aptInstall(packages) {
+  step(`installing ${packages.join(", ")} from Debian's packages (no Python that can make a venv was found)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  for (const args of [["update", "-qq"], ["install", "-y", "-qq", ...packages]]) {
+    const r = spawnSync("apt-get", args, { stdio: "inherit", env });
+    if (r.status !== 0) fail(`\`apt-get ${args.join(" ")}\` failed; install ${packages.join(" ")} by hand and run \`npm run setup\` again.`);
+  }
+}
+
+/** @param {string} python */
+function canMakeVenv(python) {
+  return spawnSync(python, ["-c", "import venv, ensurepip"], { encoding: "utf8" }).status === 0;
+}
+
+/** The first Python >= 3.11 that can make a venv; one sentence and exit 1 when there is none. */
+function baseForVenv() {
+  const names = [process.env.PYTHON, "python3.13", "python3.12", "python3.11", "python3", "/usr/bin/python3"].filter(
+    /** @returns {c is string} */ (c) => typeof c === "string" && c.length > 0,
+  );
+  /** @type {PythonReport[]} */
+  const found = [];
+  for (const name of names) {
+    const report = inspectPython(name);
+    if (report) found.push(report);
+  }
+  const recent = found.filter((r) => r.version[0] > MIN_PYTHON[0] || (r.version[0] === MIN_PYTHON[0] && r.version[1] >= MIN_PYTHON[1]));
+  const usable = recent.find((r) => canMakeVenv(r.python));
+  if (usable) return usable.python;
+  if (isDebianRoot()) {
+    // Debian splits ensurepip into python3-venv; its python3 is 3.11 from bookworm on.
+    aptInstall(["python3", "python3-venv"]);
+    const report = inspectPython("/usr/bin/python3");
+    if (report && report.version[1] >= MIN_PYTHON[1] && canMakeVenv("/usr/bin/python3")) return "/usr/bin/python3";
+  }
+  if (recent.length > 0) {
+    const py = recent[0];
+    fail(`${py.python} (Python ${py.version.join(".")}) cannot make a virtual environment (its venv/ensurepip module is missing): install it (Debian/Ubuntu: \`sudo apt install python3-venv\`; or use the conda env in environment.yml) and run \`npm run setup\` again.`);
+  }
+  if (found.length > 0) {
+    const py = found[0];
+    fail(`the course needs Python ${MIN_PYTHON.join(".")} or newer, and the newest found is ${py.version.join(".")} (${py.python}): install Python ${MIN_PYTHON.join(".")}+ (python.org, your package manager, or \`conda env create -f environment.yml\`), or set PYTHON=/path/to/python3.11, and run \`npm run setup\` again.`);
+  }
+  fail(`no Python was found (tried ${names.join(", ")}): install Python ${MIN_PYTHON.join(".")} or newer (python.org, your package manager, or \`conda env create -f environment.yml\`) and run \`npm run setup\` again.`);
+}
+
+/** Makes or repairs .venv/ and fills it from requirements.txt; returns its Python. */
+function ensureVenv() {
+  const fingerprint = installFingerprint();
+  if (inspectPython(venvPython) === null && fs.existsSync(venvDir)) {
+    // A venv whose Python does not run (an interrupted creation, a moved checkout, a removed base
+    // Python) cannot be repaired in place.
+    step(".venv/ is broken (its Python does not run): making it again");
+    fs.rmSync(venvDir, { recursive: true, force: true });
+  }
+  if (!fs.existsSync(venvDir)) {
+    const base = baseForVenv();
+    step(`making .venv/ with ${base}`);
+    const r = spawnSync(base, ["-m", "venv", venvDir], { encoding: "utf8" });
+    if (r.status !== 0 || inspectPython(venvPython) === null) {
+      fs.rmSync(venvDir, { recursive: true, force: true });
+      fail(`\`${base} -m venv .venv\` failed (${(r.stderr || r.error?.message || "").trim().split("\n").pop()}): install your Python's venv module (Debian/Ubuntu: \`sudo apt install python3-venv\`) or use the conda env in environment.yml, then run \`npm run setup\` again.`);
+    }
+  }
+  if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8").trim() === fingerprint) {
+    step(".venv/ is up to date with requirements.txt");
+    return venvPython;
+  }
+  // The stamp goes only after everything installed, so an interrupted or failed pip is simply run
+  // again next time (pip skips what is already there).
+  fs.rmSync(stampFile, { force: true });
+  step("installing requirements.txt into .venv/ (a few minutes the first time)");
+  pipInstall(venvPython, ["-r", requirementsFile]);
+  for (const pkg of localPackages()) pipInstall(venvPython, ["--no-deps", "--force-reinstall", pkg.dir]);
+  fs.writeFileSync(stampFile, fingerprint + "\n");
+  return venvPython;
+}
+
+/**
+ * @param {string} python
+ * @param {string[]} args
+ */
+function pipInstall(python, args) {
+  const r = spawnSync(python, ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-q", ...args], { encoding: "utf8", stdio: ["ignore", "inherit", "pipe"] });
+  if (r.status === 0) return;
+  const err = r.stderr ?? "";
+  process.stderr.write(err.split("\n").filter((l) => !/is ignored: it is neither a file nor a directory/.test(l)).join("\n"));
+  const offline = /Could not find a version|No matching distribution|NewConnectionError|Failed to establish|Temporary failure in name resolution|Network is unreachable|ProxyError|SSLError|timed out/i.test(err);
+  fail(
+    offline
+      ? `pip could not reach its package index to install ${args.at(-1)} (see above): connect to the network or point pip at a mirror (PIP_INDEX_URL), then run \`npm run setup\` again; what was installed stays and is reused.`
+      : `\`pip install ${args.join(" ")}\` failed (see above); fix it and run \`npm run setup\` again; what was installed stays and is reused.`,
+  );
+}
+
+/** @param {string} python */
+function installLocalPackagesInto(python) {
+  const report = inspectPython(python);
+  for (const pkg of localPackages()) {
+    if (report?.versions[pkg.name]) continue;
+    step(`installing the repository's ${pkg.name} into ${python}`);
+    pipInstall(python, ["--no-deps", pkg.dir]);
+  }
+}
+
+/**
+ * @returns {{ python: string, source: string, report: PythonReport }}
+ */
+function ensurePython() {
   const chosen = process.env.JUPYTER_PYTHON;
   if (chosen) {
     // An explicit choice is honoured or refused, never silently replaced by another Python.
-    const found = findJupyterPython([chosen]);
-    if (!found) fail(`JUPYTER_PYTHON is set to ${chosen}, which does not run or lacks Jupyter (jupyter_server, nbclient, nbconvert and jupyterlab or notebook): install them there (\`${chosen} -m pip install jupyterlab nbclient nbconvert\`) or unset JUPYTER_PYTHON.`);
-    step(`Jupyter found: ${found.python} (jupyter_server ${found.jupyterServer}, chosen by JUPYTER_PYTHON)`);
-    return found;
-  }
-  const candidates = [process.env.CONDA_PREFIX && path.join(process.env.CONDA_PREFIX, "bin", "python"), "python3", "/usr/bin/python3"].filter(
-    (c) => typeof c === "string" && c.length > 0,
-  );
-  let found = findJupyterPython(/** @type {string[]} */ (candidates));
-  if (!found && canApt()) {
-    step(`installing Jupyter from Debian's packages (${APT_PACKAGES.join(", ")})`);
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    for (const args of [["update", "-qq"], ["install", "-y", "-qq", ...APT_PACKAGES]]) {
-      const r = spawnSync("apt-get", args, { stdio: "inherit", env });
-      if (r.status !== 0) fail(`\`apt-get ${args.join(" ")}\` failed; install ${APT_PACKAGES.join(" ")} by hand and run \`npm run setup\` again.`);
+    const report = inspectPython(chosen);
+    const missing = report ? report.missing.filter((m) => !localPackages().some((p) => p.name === m)) : [];
+    if (!report || missing.length > 0) {
+      fail(`JUPYTER_PYTHON is set to ${chosen}, which ${report ? `lacks ${missing.join(", ")}` : "does not run"}: install the course's packages there (\`${chosen} -m pip install -r requirements.txt\`), or unset JUPYTER_PYTHON to let setup make .venv/.`);
     }
-    found = findJupyterPython(/** @type {string[]} */ (candidates));
+    installLocalPackagesInto(chosen);
+    return { python: chosen, source: "JUPYTER_PYTHON", report: /** @type {PythonReport} */ (inspectPython(chosen)) };
   }
-  if (!found) {
-    fail("no Python with Jupyter was found: create the conda env (`conda env create -f environment.yml && conda activate parallel-typescript`) or run `pip install jupyterlab nbclient nbconvert`, then run `npm run setup` again (set JUPYTER_PYTHON to choose a Python).");
+  const conda = process.env.CONDA_PREFIX && path.join(process.env.CONDA_PREFIX, "bin", "python");
+  if (conda) {
+    const report = inspectPython(conda);
+    const missing = report ? report.missing.filter((m) => !localPackages().some((p) => p.name === m)) : ["python"];
+    if (report && missing.length === 0) {
+      installLocalPackagesInto(conda);
+      return { python: conda, source: "conda", report };
+    }
+    step(`the active conda env (${process.env.CONDA_PREFIX}) lacks ${missing.join(", ")}: using .venv/ instead`);
   }
-  step(`Jupyter found: ${found.python} (jupyter_server ${found.jupyterServer}, serves with ${found.app === "lab" ? "JupyterLab" : "Jupyter Notebook"})`);
-  return found;
+  if (!fs.existsSync(stampFile)) {
+    // An existing complete Jupyter (a lab machine's) is reused rather than installed a second time.
+    const report = inspectPython("python3");
+    if (report && report.missing.length === 0 && report.python !== venvPython) return { python: report.python, source: "PATH", report };
+  }
+  const python = ensureVenv();
+  return { python, source: "venv", report: /** @type {PythonReport} */ (inspectPython(python)) };
 }
 
 function ensureNodeModules() {
@@ -117,7 +297,7 @@ function buildHelpers() {
   if (r.status !== 0) fail("building kernel-helpers failed (see the compiler's errors above).");
 }
 
-/** @param {{ python: string, app: string, jupyterServer: string }} found */
+/** @param {{ python: string, source: string, report: PythonReport }} found */
 function installKernelspec(found) {
   const tslab = path.join(root, "node_modules", "tslab", "bin", "tslab");
   if (!fs.existsSync(tslab)) fail(`tslab is missing at ${tslab}; run \`npm ci\`.`);
@@ -128,10 +308,18 @@ function installKernelspec(found) {
     argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],
     display_name: "TypeScript",
     language: "typescript",
+    env: { PARALLEL_TS_PYTHON: found.python },
     metadata: { debugger: false },
   };
   fs.writeFileSync(path.join(kernelDir, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
-  fs.writeFileSync(path.join(jupyterDir, "env.json"), JSON.stringify(found, null, 2) + "\n");
+  const env = {
+    python: found.python,
+    source: found.source,
+    app: "lab",
+    jupyterServer: found.report.versions.jupyter_server,
+    versions: found.report.versions,
+  };
+  fs.writeFileSync(path.join(jupyterDir, "env.json"), JSON.stringify(env, null, 2) + "\n");
   // Ask Jupyter itself (not every install has the `jupyter kernelspec` command).
   const list = execFileSync(found.python, ["-c", "import json\nfrom jupyter_client.kernelspec import KernelSpecManager\nprint(json.dumps(KernelSpecManager().find_kernel_specs()))"], {
     encoding: "utf8",
@@ -142,8 +330,10 @@ function installKernelspec(found) {
 }
 
 checkNode();
-const found = ensureJupyter();
+const found = ensurePython();
+const v = found.report.versions;
+step(`Python: ${found.python} (${found.source}; JupyterLab ${v.jupyterlab}, Notebook ${v.notebook}, jupyter_server ${v.jupyter_server})`);
 ensureNodeModules();
 buildHelpers();
 installKernelspec(found);
-step("done. `npm start` opens the course, `npm test` runs the tests.");
+step("done. `npm start` opens the course in JupyterLab; `npm test` runs the tests (for instructors and contributors).");

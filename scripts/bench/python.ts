@@ -1,11 +1,11 @@
 // Runs Python baselines: a script whose last stdout line is JSON (`runPython`), or a session that
-// answers request lines with JSON lines (`PythonSession`). Python's own tools come from Debian's
-// packages, so this uses /usr/bin/python3 when it exists.
+// answers request lines with JSON lines (`PythonSession`). Python's own tools are the pinned releases
+// `npm run setup` installed (the course's .venv, recorded in build/jupyter/env.json).
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import fs from "node:fs";
+import { readJupyterEnv } from "../jupyter/paths";
 
 export function pythonExecutable(): string {
-  return process.env.BENCH_PYTHON ?? (fs.existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
+  return process.env.BENCH_PYTHON ?? readJupyterEnv().python;
 }
 
 /** Whether `import <module>` works in the baseline Python; the reason when it does not. */

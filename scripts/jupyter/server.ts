@@ -98,8 +98,8 @@ export async function startJupyterServer(options: StartServerOptions): Promise<R
   const app = options.app ?? "server";
   const port = options.port ?? (await freePort());
   const token = options.token ?? randomBytes(24).toString("hex");
-  // Classic Notebook 6 has its own NotebookApp; jupyter_server and JupyterLab use ServerApp.
-  const cls = app === "notebook" ? "NotebookApp" : "ServerApp";
+  // jupyter_server, JupyterLab 4 and Notebook 7 are all configured through jupyter_server's ServerApp.
+  const cls = "ServerApp";
   const module = app === "server" ? "jupyter_server" : app === "lab" ? "jupyterlab" : "notebook";
   const args = [
     "-m", module,
@@ -108,8 +108,7 @@ export async function startJupyterServer(options: StartServerOptions): Promise<R
     `--${cls}.port_retries=0`,
     `--${cls}.token=${token}`,
     `--${cls}.open_browser=${options.openBrowser ? "True" : "False"}`,
-    `--${cls}.notebook_dir=${options.rootDir}`,
-    ...(app === "notebook" ? [] : [`--${cls}.root_dir=${options.rootDir}`]),
+    `--${cls}.root_dir=${options.rootDir}`,
     ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
     // Before it opens a client's websocket, the server asks a new kernel for kernel_info once and
     // waits up to this long. tslab now and then drops that one request (a shell message that arrives
