@@ -2,6 +2,9 @@
  * kernel-helpers: what the Parallel TypeScript notebooks import.
  *
  * The root only re-exports; each area lives in its own folder:
+ * - `ship/`   how a task (function source or module export) and its errors travel to a worker: the
+ *             contract pools, the communicator, the task graphs and ml all stand on
+ * - `base/`   mechanisms every area shares (deadlines, stopping child processes)
  * - `pool/`   thread and process pools with Python's `multiprocessing.Pool` and `concurrent.futures` APIs
  * - `timing/` `%time` / `%timeit` analogues, stopwatch, speedup tables
  * - `plot/`   charts (vega-lite → SVG), tables, progress bars, task streams
@@ -15,6 +18,7 @@ export * from "./events";
 export * from "./check";
 export * from "./system";
 export * from "./concurrency";
+export * from "./ship";
 export * from "./pool";
 export * from "./timing";
 export * from "./plot";

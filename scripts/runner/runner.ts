@@ -96,7 +96,8 @@ export interface RunOptions extends RunnerHooks {
 }
 
 /** The tag that marks a cell that must fail. */
-export const RAISES_EXCEPTION_TAG = "raises-exception";
+export { RAISES_EXCEPTION as RAISES_EXCEPTION_TAG } from "../notebook/tags";
+import { RAISES_EXCEPTION as RAISES_EXCEPTION_TAG } from "../notebook/tags";
 /** How often a kernel that has not yet answered kernel_info is asked again (jupyter_client: 1 s). */
 const KERNEL_INFO_RETRY_MS = 1000;
 const ABORT_WINDOW_MS = 250; // tslab aborts requests for 200 ms after an error

@@ -16,7 +16,8 @@ import { projectRoot } from "../jupyter/paths";
 import { MarkerProblem, studentSource } from "./markers";
 
 /** The tag nbclient and our runner read as "this cell is expected to fail". */
-export const RAISES_TAG = "raises-exception";
+export { RAISES_EXCEPTION as RAISES_TAG } from "../notebook/tags";
+import { RAISES_EXCEPTION as RAISES_TAG } from "../notebook/tags";
 
 /** Where the generator reads and writes. */
 export interface StudentDirs {

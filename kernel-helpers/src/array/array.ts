@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { InvalidArgumentError, describeValue } from "../errors";
-import { moduleTask, shipFunction } from "../pool/ship";
+import { moduleTask, shipFunction } from "../ship/ship";
 import { GRAPH_PARTS, type Computable, type GraphParts } from "../graph/collection";
 import { compute, persist, visualize, type ComputeOptions } from "../graph/compute";
 import { Delayed, makeTask } from "../graph/delayed";

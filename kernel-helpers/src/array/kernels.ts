@@ -8,7 +8,7 @@
  */
 import fs from "node:fs";
 import { mulberry32 } from "../ml/random";
-import { reviveFunction, type ShippedFunction } from "../pool/ship";
+import { reviveFunction, type ShippedFunction } from "../ship/ship";
 
 /** Elementwise operators. */
 export type BinaryOp = "add" | "sub" | "mul" | "div";

@@ -4,7 +4,7 @@
  * element-wise steps costs one task per partition and only the reduced result travels back.
  */
 import fs from "node:fs";
-import { reviveFunction, type ShippedFunction } from "../pool/ship";
+import { reviveFunction, type ShippedFunction } from "../ship/ship";
 
 /** How to produce one partition. */
 export type PartitionRecipe =

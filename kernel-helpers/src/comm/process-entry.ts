@@ -3,12 +3,12 @@
  * it connects like any program (see `world.ts`), receives the shipped function from the coordinator,
  * runs it and reports its value or its error.
  */
-import { reviveFunction } from "../pool/ship";
-import type { ShippedFunction } from "../pool/ship";
+import { reviveFunction } from "../ship/ship";
+import type { ShippedFunction } from "../ship/ship";
 import { Comm } from "./comm";
 import { parseAddress, rankEnvironment } from "./environment";
 import { CommSetupError } from "./errors";
-import { serializeError } from "./serialize-error";
+import { serializeError } from "../ship/serialize-error";
 import { connectRank } from "./tcp-link";
 
 async function main(): Promise<void> {

@@ -6,7 +6,7 @@
 import os from "node:os";
 import { Worker } from "bullmq";
 import { epochMs } from "../events";
-import { reviveFunction } from "../pool/ship";
+import { reviveFunction } from "../ship/ship";
 import { DEFAULT_QUEUE, decode, encode, redisConnection, type TaskBody, type WireOutcome } from "./wire";
 
 const USAGE = `usage: kernel-helpers worker --redis URL [--concurrency N] [--queue NAME] [--lock-duration MS] [--stalled-interval MS]

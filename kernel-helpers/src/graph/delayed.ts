@@ -4,7 +4,7 @@
  * calls are chained; the whole graph is gathered once, by {@link collectGraph}, when it is computed.
  */
 import { InvalidArgumentError, describeValue } from "../errors";
-import { isModuleTask } from "../pool/ship";
+import { isModuleTask } from "../ship/ship";
 import { GraphError } from "./errors";
 import { KeyRef, type Graph, type GraphNode, type TaskFunction, nodeDeps } from "./spec";
 import { KEYED, tokenize, uniqueToken } from "./tokenize";

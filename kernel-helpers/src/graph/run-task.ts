@@ -8,7 +8,7 @@
  */
 import { isMainThread, threadId } from "node:worker_threads";
 import { epochMs } from "../events";
-import { reviveFunction, type ShippedFunction } from "../pool/ship";
+import { reviveFunction, type ShippedFunction } from "../ship/ship";
 import { isThenable } from "../thenable";
 
 /** One batch: `fns` once each; task `i` calls `fns[fnIndex[i]](...args[i])`. */

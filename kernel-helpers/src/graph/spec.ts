@@ -4,7 +4,7 @@
  * Arguments are any nesting of arrays and plain objects in which {@link KeyRef}s stand for the
  * results of other nodes; the scheduler swaps each one for its value before the call.
  */
-import type { ModuleTask } from "../pool/ship";
+import type { ModuleTask } from "../ship/ship";
 
 /** A function a task calls: a self-contained function, or a module export made with `moduleTask`. */
 export type TaskFunction = ((...args: any[]) => unknown) | ModuleTask;

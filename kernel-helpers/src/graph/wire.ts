@@ -4,7 +4,7 @@
  * carry V8's structured-clone serialization (what worker threads use) as base64.
  */
 import v8 from "node:v8";
-import type { ShippedFunction } from "../pool/ship";
+import type { ShippedFunction } from "../ship/ship";
 
 /** A job's data. */
 export interface WireTask {

@@ -5,7 +5,8 @@
  */
 import { setMaxListeners } from "node:events";
 import { InvalidArgumentError, describeValue } from "../errors";
-import { moduleTask, type CallOptions, type ModuleTask } from "../pool";
+import { type CallOptions } from "../pool";
+import { moduleTask, type ModuleTask } from "../ship";
 import { compute, delayed, type SchedulerName } from "../graph";
 import type { FitResult, FitTask } from "./fit-task";
 import { reusablePool } from "./reusable-pool";

@@ -1,7 +1,5 @@
 // Thread and process pools with Python's multiprocessing.Pool and concurrent.futures APIs.
 export * from "./errors";
-export { moduleTask, isModuleTask, shipFunction, reviveFunction } from "./ship";
-export type { ShippedFunction, ModuleTask } from "./ship";
 export { ThreadPool, ProcessPool, PoolStateError, defaultChunksize } from "./pool";
 export type { Pool, PoolOptions, CallOptions, MapOptions, Task } from "./pool";
 export { AsyncResult, ResultNotReadyError } from "./async-result";

@@ -13,8 +13,9 @@ import { PoolClosedError } from "./errors";
 import { setBusy, type Interruptible } from "./interrupt";
 import { ProcessBackend } from "./process-backend";
 import type { Job, WorkerSetup } from "./protocol";
-import { collectTransferables, deserializeError, packNumbers } from "./protocol";
-import { capturedError, shipFunction, type ModuleTask, type ShippedFunction } from "./ship";
+import { deserializeError } from "../ship/serialize-error";
+import { collectTransferables, packNumbers } from "./protocol";
+import { capturedError, shipFunction, type ModuleTask, type ShippedFunction } from "../ship/ship";
 import { ThreadBackend } from "./thread-backend";
 
 /** A task: a self-contained function (sent by its source text) or {@link moduleTask}. */

@@ -1,5 +1,6 @@
 // What travels between a pool and its workers (threads and processes alike), and how errors cross.
-import type { ShippedFunction } from "./ship";
+import type { SerializedError } from "../ship/serialize-error";
+import type { ShippedFunction } from "../ship/ship";
 
 /** One chunk of work: call `fn` on each item (spread when `star`). */
 export interface Job {
@@ -24,45 +25,9 @@ export type JobReply =
   | { readonly ok: true; readonly results: unknown[] | Float64Array; readonly workerId: number; readonly start: number; readonly end: number }
   | { readonly ok: false; readonly error: SerializedError; readonly workerId: number; readonly start: number; readonly end: number };
 
-export interface SerializedError {
-  readonly name: string;
-  readonly message: string;
-  readonly stack?: string;
-  readonly code?: unknown;
-  /** Which item of the chunk threw. */
-  readonly index?: number;
-}
 
 /** Exit code of a worker that retires after `maxtasksperchild` tasks; a task it was handed is re-run. */
 export const RETIRED_EXIT_CODE = 75;
-
-export function serializeError(error: unknown, index?: number): SerializedError {
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { name: error.name, message: error.message, stack: error.stack, ...(code === undefined ? {} : { code }), index };
-  }
-  return { name: "Error", message: `a non-Error value was thrown: ${String(error)}`, index };
-}
-
-const BUILTIN: Record<string, ErrorConstructor> = {
-  Error,
-  TypeError,
-  RangeError,
-  ReferenceError,
-  SyntaxError,
-  EvalError,
-  URIError,
-};
-
-/** Rebuilds a worker's error in the caller's realm with the worker's name, message, stack and code. */
-export function deserializeError(serialized: SerializedError): Error {
-  const Ctor = BUILTIN[serialized.name] ?? Error;
-  const error = new Ctor(serialized.message);
-  if (error.name !== serialized.name) error.name = serialized.name;
-  if (serialized.stack !== undefined) error.stack = serialized.stack;
-  if (serialized.code !== undefined) (error as Error & { code?: unknown }).code = serialized.code;
-  return error;
-}
 
 /** Array buffers of the top-level typed arrays / ArrayBuffers in `values` (one level into arrays for starmap). */
 export function collectTransferables(values: readonly unknown[], depth = 1): ArrayBuffer[] {

@@ -1,8 +1,9 @@
 // Worker side, shared by the thread and process workers: runs the initializer once and then jobs.
 import { epochMs } from "../events";
 import type { Job, JobReply, WorkerSetup } from "./protocol";
-import { packNumbers, serializeError } from "./protocol";
-import { reviveFunction } from "./ship";
+import { serializeError } from "../ship/serialize-error";
+import { packNumbers } from "./protocol";
+import { reviveFunction } from "../ship/ship";
 import { isThenable } from "../thenable";
 
 type TaskFunction = (...args: any[]) => unknown;

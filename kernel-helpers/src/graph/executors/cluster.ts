@@ -7,7 +7,7 @@
  */
 import { Job, Queue, QueueEvents } from "bullmq";
 import { epochMs } from "../../events";
-import { shipFunction } from "../../pool/ship";
+import { shipFunction } from "../../ship/ship";
 import { ClusterError } from "../errors";
 import type { GraphExecutor, ReadyTask, TaskOutcome } from "../scheduler";
 import { DEFAULT_QUEUE, decode, encode, redisConnection, type WireOutcome } from "../wire";

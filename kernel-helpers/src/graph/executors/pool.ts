@@ -15,7 +15,7 @@
 import path from "node:path";
 import { epochMs } from "../../events";
 import { ProcessPool, ThreadPool } from "../../pool";
-import { isModuleTask, moduleTask, shipFunction, type ModuleTask, type ShippedFunction } from "../../pool/ship";
+import { isModuleTask, moduleTask, shipFunction, type ModuleTask, type ShippedFunction } from "../../ship/ship";
 import type { ShippedBatch, ShippedOutcomes } from "../run-task";
 import type { GraphExecutor, ReadyTask, TaskOutcome } from "../scheduler";
 import type { TaskFunction } from "../spec";

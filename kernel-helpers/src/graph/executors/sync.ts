@@ -4,7 +4,7 @@
  * runs closures, which cannot travel to workers.
  */
 import { epochMs } from "../../events";
-import { isModuleTask, reviveFunction, shipFunction } from "../../pool/ship";
+import { isModuleTask, reviveFunction, shipFunction } from "../../ship/ship";
 import { isThenable } from "../../thenable";
 import type { GraphExecutor, ReadyTask, TaskOutcome } from "../scheduler";
 
