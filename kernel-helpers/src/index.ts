@@ -18,6 +18,7 @@ export * from "./events";
 export * from "./check";
 export * from "./system";
 export * from "./concurrency";
+export * from "./base";
 export * from "./ship";
 export * from "./pool";
 export * from "./timing";

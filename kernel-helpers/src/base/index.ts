@@ -1,0 +1,3 @@
+export { settlesWithin, withDeadline } from "./deadline";
+export { terminate, DEFAULT_KILL_GRACE_MS } from "./terminate";
+export type { TerminateOptions } from "./terminate";
