@@ -28,3 +28,4 @@ export * from "./graph";
 export * from "./array";
 export * from "./bag";
 export * from "./ml";
+export * from "./lesson";

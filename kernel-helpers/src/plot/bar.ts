@@ -1,5 +1,5 @@
 import { InvalidArgumentError, describeValue } from "../errors";
-import { type ChartOptions, numberField, requireRows, specHeader } from "./common";
+import { type ChartOptions, numberField, requireRows, specHeader, wrapLabel } from "./common";
 import type { VegaLiteSpec } from "./render";
 
 /** One bar of {@link barChartSpec}: a label and a time in seconds. */
@@ -28,19 +28,21 @@ export function barChartSpec(
   }
   const input = Array.isArray(data) ? requireRows<TimingBar>(data, what) : Object.entries(data).map(([label, seconds]) => ({ label, seconds }));
   if (input.length === 0) throw new InvalidArgumentError(`${what}: expected at least one entry, received an empty record`);
-  const values = input.map((row, i) => ({ label: String(row.label), seconds: numberField(row, "seconds", i, what) }));
+  // `lines` is what the axis shows (wrapped, joined by newlines the axis splits again); `label` stays whole for tooltips.
+  const values = input.map((row, i) => ({ label: String(row.label), lines: wrapLabel(String(row.label)).join("\n"), seconds: numberField(row, "seconds", i, what) }));
+  const lineCount = values.reduce((sum, v) => sum + v.lines.split("\n").length, 0);
   const valueTitle = options.valueTitle ?? "time (s)";
   // Room right of the longest bar for its value label.
   const domainMax = Math.max(...values.map((v) => v.seconds)) * 1.15 || 1;
   return {
     ...specHeader(options, {
       title: "Timings",
-      height: Math.max(60, 28 * values.length),
+      height: Math.max(60, 28 * values.length, 14 * lineCount + 8 * values.length),
       description: `horizontal bars of ${valueTitle} for ${values.map((v) => v.label).join(", ")}`,
     }),
     data: { values },
     encoding: {
-      y: { field: "label", type: "nominal", sort: null, title: null, axis: { labelLimit: 200 } },
+      y: { field: "lines", type: "nominal", sort: null, title: null, axis: { labelExpr: "split(datum.label, '\\n')", labelLimit: 0 } },
       x: { field: "seconds", type: "quantitative", title: valueTitle, scale: { zero: true, domainMax } },
       tooltip: [{ field: "label" }, { field: "seconds", format: ".4~g", title: valueTitle }],
     },

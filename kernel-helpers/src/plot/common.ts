@@ -57,3 +57,28 @@ export function numberField(row: unknown, field: string, index: number, what: st
   }
   return value;
 }
+
+/**
+ * Label lines of at most `width` characters, broken at spaces and after commas (a single longer
+ * word keeps its own line). Vega cuts axis labels at `labelLimit` pixels with an ellipsis, and in
+ * Node it only estimates text widths (0.8 × font size per character), so long labels lost their
+ * distinguishing end ("together, UV_THREADPOOL…" three times): wrapped lines keep every word.
+ */
+export function wrapLabel(text: string, width = LABEL_LINE_CHARS): string[] {
+  const words = text.split(/(?<=[ ,])/).map((w) => w.trimEnd()).filter((w) => w.length > 0);
+  const lines: string[] = [];
+  let line = "";
+  for (const word of words) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === "" ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== "" || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/** Characters per axis-label line: what 200 px hold at vega's estimate for 10 px text. */
+export const LABEL_LINE_CHARS = 24;

@@ -28,8 +28,8 @@ function workerOrder(ids: Iterable<string | number>): string[] {
 
 /**
  * A Gantt chart of `events` as the pools and schedulers record them: one row per worker, one bar per
- * task from its start to its end (seconds since the first start), coloured by label; failed tasks
- * (`ok: false`) get a red outline.
+ * task from its start to its end (seconds since the first start), coloured by label and outlined in
+ * white so consecutive tasks stay apart; failed tasks (`ok: false`) get a red outline.
  */
 export function taskStreamChartSpec(events: readonly TaskEvent[], options: TaskStreamOptions = {}): VegaLiteSpec {
   const what = "show.taskStream(events)";
@@ -70,7 +70,9 @@ export function taskStreamChartSpec(events: readonly TaskEvent[], options: TaskS
       x: { field: "start", type: "quantitative", title: xTitle, scale: { zero: true } },
       x2: { field: "end" },
       color: { field: "label", type: "nominal", title: "task", legend: labels > MAX_LEGEND_ENTRIES ? null : { symbolStrokeWidth: 0 } },
-      stroke: { condition: { test: "!datum.ok", value: "#d62728" }, value: null },
+      // A white outline shows where one task ends and the next begins on the same worker: back-to-back
+      // tasks of one label otherwise merge into one solid bar ("two tasks each" was invisible).
+      stroke: { condition: { test: "!datum.ok", value: "#d62728" }, value: "white" },
       tooltip: [
         { field: "label", title: "task" },
         { field: "task", title: "id" },

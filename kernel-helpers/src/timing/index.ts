@@ -3,4 +3,5 @@ export { time, formatTime, type TimeResult, type TimingPrintOptions } from "./ti
 export { timeit, formatTimeit, type TimeitOptions, type TimeitResult } from "./timeit";
 export { Stopwatch, type Lap } from "./stopwatch";
 export { speedupTable, type SpeedupInput, type SpeedupRow } from "./speedup";
-export { formatDuration } from "./format";
+export { formatDuration, formatCount, plural } from "./format";
+export { loopDelay, type LoopDelayOptions, type LoopDelayResult } from "./loop-delay";

@@ -60,8 +60,21 @@ describe("chart specs render to SVG with their axes, marks and series", () => {
   });
 
   it("bar accepts { label, seconds } rows and rejects a row without seconds", () => {
-    assert.deepEqual((barChartSpec([{ label: "a", seconds: 1 }]).data as { values: unknown[] }).values, [{ label: "a", seconds: 1 }]);
+    assert.deepEqual((barChartSpec([{ label: "a", seconds: 1 }]).data as { values: unknown[] }).values, [{ label: "a", lines: "a", seconds: 1 }]);
     assert.throws(() => barChartSpec([{ label: "a", seconds: Number.NaN }]), (e: unknown) => e instanceof InvalidArgumentError && /row 0.*seconds.*NaN/.test(e.message));
+  });
+
+  it("bar: long labels wrap onto lines and keep every word (three UV_THREADPOOL_SIZE bars stay apart)", async () => {
+    const labels = [1, 2, 4].map((n) => `together, UV_THREADPOOL_SIZE=${n}`);
+    const spec = barChartSpec([...labels.map((label, i) => ({ label, seconds: i + 1 })), { label: "2 processes × 1 libuv threads", seconds: 1 }]);
+    const svg = await renderSvg(spec);
+    const chart = parseChart(svg);
+    assert.equal(chart.marks.rect, 4, "four bars, none merged");
+    assert.ok(!svg.includes("…"), "no label cut with an ellipsis");
+    const tspans = Array.from(chart.root.getElementsByTagName("tspan") as unknown as ArrayLike<{ textContent: string }>).map((t) => t.textContent);
+    for (const n of [1, 2, 4]) assert.ok(tspans.includes(`UV_THREADPOOL_SIZE=${n}`), tspans.join("|"));
+    assert.ok(tspans.includes("2 processes × 1 libuv") && tspans.includes("threads"), tspans.join("|"));
+    assert.ok((spec.height as number) >= 14 * 8, "height grows with the lines");
   });
 
   it("speedup: measured, ideal and Amdahl series with the course's axis titles", async () => {
@@ -130,6 +143,8 @@ describe("chart specs render to SVG with their axes, marks and series", () => {
     const bars = Array.from(chart.root.getElementsByTagName("g") as unknown as ArrayLike<Element>).find((g) => g.getAttribute("class")?.includes("mark-rect role-mark"))!;
     const outlined = Array.from(bars.getElementsByTagName("path") as unknown as ArrayLike<Element>).filter((p) => p.getAttribute("stroke") === "#d62728");
     assert.equal(outlined.length, 1, "the failed task has a red outline");
+    const separated = Array.from(bars.getElementsByTagName("path") as unknown as ArrayLike<Element>).filter((p) => p.getAttribute("stroke") === "white");
+    assert.equal(separated.length, 8, "every other task has a white outline, so back-to-back tasks on one worker stay apart");
     assert.throws(() => taskStreamChartSpec([]), InvalidArgumentError);
     assert.throws(() => taskStreamChartSpec([{ taskId: 1, workerId: 0, start: 5, end: 4 }]), /event 0 needs finite epoch-ms `start` <= `end`, received start 5, end 4/);
   });
