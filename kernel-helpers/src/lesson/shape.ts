@@ -141,7 +141,7 @@ export function noGainShape(name: string, other: TimedRun, baseline: TimedRun, o
   const ratio = baseline.seconds / other.seconds;
   const both = `${other.label} ${seconds(other.seconds)}, ${baseline.label} ${seconds(baseline.seconds)}`;
   return ratio < by
-    ? pass(name, `${other.label} gains nothing over ${baseline.label}: ${times(ratio)} (${both})`)
+    ? pass(name, `no gain: ${other.label} ran at ${times(ratio)} the speed of ${baseline.label} (${both})`)
     : fail(name, `${other.label} is ${times(ratio)} faster than ${baseline.label} (${both}) — does the work really run on this one thread?`);
 }
 
