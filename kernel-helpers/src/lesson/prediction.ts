@@ -44,7 +44,7 @@ export async function predictionVerdict<T extends string>(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return NOT_IMPLEMENTED.test(message)
-      ? fail(name, `no prediction yet — write your answer in the cell above before the timing, then run this cell (measured: ${measured}, ${detail})`)
+      ? fail(name, `no prediction yet — answer in the prediction cell before the timing, then run the timing and this cell again (the measurement is shown once you have predicted)`)
       : fail(name, `your prediction threw ${message}`);
   }
   const list = choices.map((c) => JSON.stringify(c)).join(", ");

@@ -70,6 +70,7 @@ describe("prediction cells", () => {
     assert.match((await predictionVerdict("P", () => "slower", "faster", "2×", ["faster", "slower"])).line, /^✘ P: you predicted "slower", measured "faster"/);
     const stub = await predictionVerdict("P", () => { throw new Error("not implemented"); }, "faster", "2×", ["faster"]);
     assert.match(stub.line, /^✘ P: no prediction yet/);
+    assert.ok(!stub.line.includes("faster"), "an unanswered prediction does not give the answer away");
     assert.match((await predictionVerdict("P", () => "quicker" as "faster", "faster", "2×", ["faster", "slower"])).line, /answer one of "faster", "slower", received "quicker"/);
     const lines: string[] = [];
     await checkPrediction("P", () => "about the same", "about the same", "1.02×", { print: (l) => lines.push(l) });
