@@ -102,18 +102,37 @@ export class RandomState {
     return items;
   }
 
-  /** `k` distinct integers from [0, n), in random order (scikit-learn's `sample_without_replacement`). */
+  /**
+   * `k` distinct integers from [0, n): scikit-learn's `sample_without_replacement` with method "auto",
+   * including the order of its output, which `make_classification` relies on: the hypercube vertex of each
+   * cluster, so which class sits where. Like scikit-learn it picks by the ratio k / n:
+   * - in (0.01, 0.99): a random permutation of [0, n), first k (random order);
+   * - below 0.2 otherwise (ratio <= 0.01): tracking selection, draws in the order they were made;
+   * - otherwise (ratio >= 0.99): reservoir sampling, which keeps [0, k) in place and for k = n returns
+   *   0, 1, …, n − 1 unshuffled: with 4 clusters on a 2-D hypercube each class gets two adjacent vertices.
+   */
   sampleWithoutReplacement(n: number, k: number): number[] {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      throw new InvalidArgumentError(`Expected \`n\` to be a non-negative integer, got ${describeValue(n)}`);
+    }
     if (!Number.isSafeInteger(k) || k < 0 || k > n) {
       throw new InvalidArgumentError(`Expected \`k\` to be an integer in [0, ${n}], got ${describeValue(k)}`);
     }
-    // Floyd's algorithm: k draws, no O(n) array, which matters for 2**n_informative hypercube vertices.
-    const chosen = new Set<number>();
-    for (let j = n - k; j < n; j++) {
-      const t = Math.floor(this.random() * (j + 1));
-      chosen.add(chosen.has(t) ? j : t);
+    const ratio = n === 0 ? 1 : k / n;
+    if (ratio > 0.01 && ratio < 0.99) {
+      return this.shuffle(Array.from({ length: n }, (_, i) => i)).slice(0, k);
     }
-    return this.shuffle([...chosen]);
+    if (ratio < 0.2) {
+      const chosen = new Set<number>();
+      while (chosen.size < k) chosen.add(this.randint(n));
+      return [...chosen];
+    }
+    const out = Array.from({ length: k }, (_, i) => i);
+    for (let i = k; i < n; i++) {
+      const j = this.randint(i + 1);
+      if (j < k) out[j] = i;
+    }
+    return out;
   }
 }
 

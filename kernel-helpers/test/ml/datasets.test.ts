@@ -96,6 +96,63 @@ result = {"X": X, "y": y}
     assert.ok(sk.meanClusterStd > 0.2 && sk.meanClusterStd < 1.6, `sklearn cluster std ${sk.meanClusterStd}`);
   });
 
+  it("puts each class where scikit-learn does: the cluster → vertex order of sample_without_replacement, for every seed", async (t) => {
+    // 4 clusters on the 4 vertices of a 2-D square: scikit-learn's sample_without_replacement(4, 4) keeps
+    // 0, 1, 2, 3 in order (reservoir sampling), so class 0 (clusters 0, 2) sits on two adjacent vertices.
+    // A shuffled order put the classes on diagonal vertices in about a third of seeds (issue 22).
+    const seeds = Array.from({ length: 20 }, (_, i) => i);
+    const layouts = seeds.map((seed) => stats(makeClassification({ ...options, shuffle: false, randomState: seed }).X, [], { ...options }).clusterVertices);
+    const expected = [[-1, -1], [-1, 1], [1, -1], [1, 1]];
+    layouts.forEach((layout, seed) => assert.deepEqual(layout, expected, `seed ${seed}`));
+    if (missing) return t.skip(missing);
+    const theirs = await withSklearn<number[][][]>(
+      { seeds, options },
+      `
+from sklearn.datasets import make_classification
+o = data["options"]
+result = []
+for seed in data["seeds"]:
+    X, y = make_classification(n_samples=o["nSamples"], n_features=o["nFeatures"], n_informative=o["nInformative"],
+        n_redundant=o["nRedundant"], n_clusters_per_class=o["nClustersPerClass"], flip_y=o["flipY"], shuffle=False, random_state=seed)
+    blocks = X[:, :2].reshape(4, -1, 2).mean(axis=1)
+    result.append(np.sign(blocks).astype(int).tolist())
+`,
+    );
+    theirs.forEach((layout, seed) => assert.deepEqual(layout, expected, `scikit-learn, seed ${seed}`));
+  });
+
+  it("gives the poly-kernel SVC scikit-learn's cross-validated scores over many seeds (notebook 05's setting)", async (t) => {
+    if (missing) return t.skip(missing);
+    const seeds = Array.from({ length: 12 }, (_, i) => i);
+    const nb = { nSamples: 1300, nFeatures: 4, nInformative: 2, nRedundant: 2, nClustersPerClass: 2, flipY: 0.01 };
+    const datasets = seeds.map((seed) => makeClassification({ ...nb, randomState: seed }));
+    const [oursOnOurs, sklearnOnItsOwn] = await withSklearn<[number[], number[]]>(
+      { datasets, seeds, nb },
+      `
+from sklearn.datasets import make_classification
+from sklearn.model_selection import cross_val_score
+from sklearn.svm import SVC
+o = data["nb"]
+def cv(X, y):
+    return float(cross_val_score(SVC(kernel="poly", C=1, gamma="auto"), np.array(X), np.array(y), cv=2).mean())
+on_ours = [cv(d["X"], d["y"]) for d in data["datasets"]]
+on_theirs = []
+for seed in data["seeds"]:
+    X, y = make_classification(n_samples=o["nSamples"], n_features=o["nFeatures"], n_informative=o["nInformative"],
+        n_redundant=o["nRedundant"], n_clusters_per_class=o["nClustersPerClass"], flip_y=o["flipY"], random_state=seed)
+    on_theirs.append(cv(X, y))
+result = [on_ours, on_theirs]
+`,
+    );
+    // The random streams differ, so seed by seed the scores differ by sampling noise; the layout bug made
+    // about a third of our seeds score near 0.66 where scikit-learn's never drop that low.
+    const worstOurs = Math.min(...oursOnOurs);
+    const worstTheirs = Math.min(...sklearnOnItsOwn);
+    const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+    assert.ok(worstOurs > worstTheirs - 0.08, `worst seed: ours ${worstOurs.toFixed(3)}, scikit-learn ${worstTheirs.toFixed(3)} (${oursOnOurs.map((v) => v.toFixed(2))})`);
+    assert.ok(Math.abs(mean(oursOnOurs) - mean(sklearnOnItsOwn)) < 0.04, `mean poly score: ours ${mean(oursOnOurs).toFixed(3)}, scikit-learn ${mean(sklearnOnItsOwn).toFixed(3)}`);
+  });
+
   it("balances by weights like scikit-learn (the last weight inferred)", async (t) => {
     const ours = makeClassification({ nSamples: 3000, weights: [0.8], flipY: 0, randomState: 5 });
     const fraction0 = ours.y.filter((v) => v === 0).length / ours.y.length;
