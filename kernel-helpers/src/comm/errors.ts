@@ -11,6 +11,9 @@ export interface CommWait {
   readonly tag: number;
   /** The operation the rank is inside, e.g. `recv`, `bcast`, `barrier`. */
   readonly operation: string;
+  /** Inside a collective: its number among the rank's collective calls (0, 1, …) and its MPI kind. */
+  readonly call?: number;
+  readonly kind?: string;
 }
 
 function describeWait(w: CommWait): string {
@@ -85,5 +88,23 @@ export class MessageTruncatedError extends KernelHelpersError {
 export class CommSetupError extends KernelHelpersError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("ERR_COMM_SETUP", message, options);
+  }
+}
+
+/**
+ * Ranks called different collectives (one `bcast` where another `reduce`), the same one with
+ * different roots, or a different number of them. MPI requires every rank to call the same
+ * collectives in the same order; instead of a wrong result or a hang, the run stops and says who
+ * called what.
+ */
+export class CollectiveMismatchError extends KernelHelpersError {
+  /** The ranks whose calls differ (the first pair found). */
+  readonly ranks: number[];
+  /** What differs, in one sentence (the message adds the ranks and MPI's rule). */
+  readonly detail: string;
+  constructor(ranks: number[], detail: string) {
+    super("ERR_COLLECTIVE_MISMATCH", `collective calls differ between ranks ${ranks.join(" and ")}: ${detail} (every rank must call the same collectives, with the same root, in the same order)`);
+    this.ranks = ranks;
+    this.detail = detail;
   }
 }

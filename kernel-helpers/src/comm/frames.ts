@@ -143,7 +143,7 @@ export class FrameReader {
   private body: Uint8Array | undefined;
   private filled = 0;
   private kind = 0;
-  private meta: { s: number; t: number; c: 0 | 1; code: number; q: number } | undefined;
+  private meta: { s: number; t: number; c: number; code: number; q: number } | undefined;
 
   constructor(
     private readonly onFrame: (value: unknown) => void,
@@ -189,7 +189,7 @@ export class FrameReader {
       this.meta = undefined;
       this.body = new Uint8Array(length - 1);
     } else {
-      this.meta = { s: this.head.readUInt32BE(5), t: this.head.readInt32BE(9), c: this.head[13] as 0 | 1, code: this.head[14]!, q: this.head.readUInt32BE(17) };
+      this.meta = { s: this.head.readUInt32BE(5), t: this.head.readInt32BE(9), c: this.head[13]!, code: this.head[14]!, q: this.head.readUInt32BE(17) };
       if (this.kind === KIND_LANE) {
         this.readLane();
         return at;

@@ -12,18 +12,30 @@
 import type { Envelope, WaitInfo } from "./protocol";
 import { ANY_SOURCE, ANY_TAG } from "./status";
 
+/** What a posted receive is for, as a deadlock report names it. */
+export interface ReceiveInfo {
+  /** The call the rank is inside, e.g. `recv`, `bcast`, `Allreduce`. */
+  readonly operation: string;
+  /** For a collective: its number among this rank's collective calls (0, 1, …) and its MPI kind. */
+  readonly call?: number;
+  readonly kind?: string;
+}
+
 interface Posted {
   readonly source: number;
   readonly tag: number;
-  readonly ctx: 0 | 1;
-  readonly operation: string;
+  readonly ctx: number;
+  readonly info: ReceiveInfo;
   readonly resolve: (envelope: Envelope) => void;
   /** Whether someone awaits it (recv, wait); an irecv alone does not block the rank. */
   awaited: boolean;
 }
 
-function matches(p: { source: number; tag: number; ctx: 0 | 1 }, e: Envelope): boolean {
-  return p.ctx === e.c && (p.source === ANY_SOURCE || p.source === e.s) && (p.tag === ANY_TAG || p.tag === e.t);
+// Context 0 is point-to-point; any other context is a collective's message, of the kind the
+// context names: a collective receive takes it whatever its kind, and the communicator then
+// compares the kind with its own call (collective-order.ts).
+function matches(p: { source: number; tag: number; ctx: number }, e: Envelope): boolean {
+  return (p.ctx === 0) === (e.c === 0) && (p.source === ANY_SOURCE || p.source === e.s) && (p.tag === ANY_TAG || p.tag === e.t);
 }
 
 /** A posted receive; `awaited` marks it as blocking the rank. */
@@ -62,7 +74,7 @@ export class Mailbox {
   }
 
   /** Posts a receive (or completes it at once from the unexpected queue). */
-  post(source: number, tag: number, ctx: 0 | 1, operation: string): PendingReceive {
+  post(source: number, tag: number, ctx: number, info: ReceiveInfo): PendingReceive {
     const i = this.unexpected.findIndex((e) => matches({ source, tag, ctx }, e));
     if (i >= 0) {
       const [e] = this.unexpected.splice(i, 1);
@@ -72,7 +84,7 @@ export class Mailbox {
     let entry!: Posted;
     const promise = new Promise<Envelope>((resolve) => {
       entry = {
-        source, tag, ctx, operation, awaited: false,
+        source, tag, ctx, info, awaited: false,
         resolve: (e) => {
           result = e;
           resolve(e);
@@ -94,12 +106,19 @@ export class Mailbox {
   }
 
   /** Whether a matching message is already here (`iprobe`), without receiving it. */
-  peek(source: number, tag: number, ctx: 0 | 1): Envelope | undefined {
+  peek(source: number, tag: number, ctx: number): Envelope | undefined {
     return this.unexpected.find((e) => matches({ source, tag, ctx }, e));
+  }
+
+  /** The oldest queued (not yet received) envelope that `test` accepts. */
+  findUnexpected(test: (e: Envelope) => boolean): Envelope | undefined {
+    return this.unexpected.find(test);
   }
 
   /** The receives the rank currently awaits. */
   waits(): WaitInfo[] {
-    return this.posted.filter((p) => p.awaited).map((p) => ({ source: p.source, tag: p.tag, operation: p.operation }));
+    return this.posted
+      .filter((p) => p.awaited)
+      .map((p) => ({ source: p.source, tag: p.tag, operation: p.info.operation, ...(p.info.call === undefined ? {} : { call: p.info.call, kind: p.info.kind }) }));
   }
 }

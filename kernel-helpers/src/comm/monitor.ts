@@ -8,9 +8,10 @@
  * late (ranks stay silent for their first 15 ms of waiting), so the verdict is given only when the
  * picture stays unchanged for `graceMs`.
  */
+import { compareSummaries } from "./collective-order";
 import type { CommWait } from "./errors";
-import { CommAbortError, CommTimeoutError, DeadlockError, RankFailedError } from "./errors";
-import type { RankReport, WaitInfo } from "./protocol";
+import { CollectiveMismatchError, CommAbortError, CommTimeoutError, DeadlockError, RankFailedError } from "./errors";
+import type { CollectiveSummary, RankReport, WaitInfo } from "./protocol";
 
 interface RankState {
   phase: "running" | "blocked" | "done";
@@ -18,6 +19,8 @@ interface RankState {
   sent: number;
   received: number;
   value?: unknown;
+  /** What the rank's collective calls were, once it is done (a program's plain exit says nothing). */
+  collectives?: CollectiveSummary;
 }
 
 export interface RunMonitorOptions {
@@ -70,8 +73,11 @@ export class RunMonitor {
         s.sent = report.sent;
         s.received = report.received;
         s.value = report.value;
+        s.collectives = report.collectives;
         if (this.states.every((x) => x.phase === "done")) return this.finish();
         break;
+      case "mismatch":
+        return this.fail(new CollectiveMismatchError(report.ranks, report.detail));
       case "error": {
         const head = report.name && report.name !== "Error" ? `${report.name}: ${report.message}` : report.message;
         return this.fail(new RankFailedError(rank, head, report.stack));
@@ -107,6 +113,13 @@ export class RunMonitor {
   }
 
   private finish(): void {
+    // Every rank ended: their collective calls must have been the same (a rank that only sent
+    // in a mismatched call may have ended before its peer's message could tell).
+    const summaries = this.states.flatMap((s, rank) => (s.collectives ? [{ rank, summary: s.collectives }] : []));
+    for (const other of summaries.slice(1)) {
+      const detail = compareSummaries(summaries[0]!, other);
+      if (detail) return this.fail(new CollectiveMismatchError([summaries[0]!.rank, other.rank], detail));
+    }
     this.settled = true;
     this.clearTimers();
     this.settle.resolve(this.states.map((s) => s.value));
@@ -135,9 +148,27 @@ export class RunMonitor {
     this.graceTimer = setTimeout(() => {
       this.graceTimer = undefined;
       if (this.settled) return;
-      if (this.version === seen && this.deadlocked()) this.fail(new DeadlockError(this.currentWaits()));
+      if (this.version === seen && this.deadlocked()) this.fail(this.collectiveMismatch() ?? new DeadlockError(this.currentWaits()));
       else this.checkDeadlock();
     }, this.options.graceMs ?? 60);
+  }
+
+  /**
+   * A deadlock among collectives that the ranks did not call alike: two ranks blocked in their
+   * collective #k of different kinds, or a rank blocked in #k while another ended after fewer.
+   */
+  private collectiveMismatch(): CollectiveMismatchError | undefined {
+    const waits = this.currentWaits().filter((w) => w.call !== undefined);
+    for (const a of waits) {
+      const b = waits.find((w) => w.rank !== a.rank && w.call === a.call && w.kind !== a.kind);
+      if (b) return new CollectiveMismatchError([a.rank, b.rank], `in their collective #${a.call! + 1}, rank ${a.rank} waits in ${a.operation} and rank ${b.rank} in ${b.operation}`);
+      const ended = this.states.findIndex((s) => s.phase === "done" && s.collectives !== undefined && s.collectives.count <= a.call!);
+      if (ended >= 0) {
+        const count = this.states[ended]!.collectives!.count;
+        return new CollectiveMismatchError([a.rank, ended].sort((x, y) => x - y), `rank ${a.rank} waits in ${a.operation} (its collective #${a.call! + 1}) but rank ${ended} ended after ${count} collective${count === 1 ? "" : "s"}`);
+      }
+    }
+    return undefined;
   }
 
   private currentWaits(): CommWait[] {

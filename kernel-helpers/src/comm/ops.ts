@@ -1,6 +1,6 @@
 /**
  * Reduction operations for `reduce`/`allreduce` and their buffer forms: `SUM`, `PROD`, `MIN`, `MAX`
- * and `Op.create(fn)`. The built-in ones work on numbers, bigints, arrays and typed arrays
+ * and `Op.Create(fn)`. The built-in ones work on numbers, bigints, arrays and typed arrays
  * (element-wise, like NumPy arrays in mpi4py) and anything else `+`/`*`/`<` accept.
  */
 import { InvalidArgumentError, describeValue } from "../errors";
@@ -25,11 +25,16 @@ export class Op {
   /**
    * A custom operation, mpi4py's `MPI.Op.Create(fn, commute)`. `fn(a, b)` combines two values (a
    * from the lower rank) and returns the result; it must be associative.
-   * @example const LONGEST = Op.create((a: string, b: string) => (b.length > a.length ? b : a));
+   * @example const LONGEST = Op.Create((a: string, b: string) => (b.length > a.length ? b : a));
    */
-  static create<T>(fn: (a: T, b: T) => T, commute = true): Op {
+  static Create<T>(fn: (a: T, b: T) => T, commute = true): Op {
     if (typeof fn !== "function") throw new InvalidArgumentError(`Expected \`fn\` to be a function, got ${describeValue(fn)}`);
     return new Op(fn.name || "custom", fn, commute);
+  }
+
+  /** The same as {@link Op.Create} (the name before mpi4py's was adopted). */
+  static create<T>(fn: (a: T, b: T) => T, commute = true): Op {
+    return Op.Create(fn, commute);
   }
 
   /** @internal */

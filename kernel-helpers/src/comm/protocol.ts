@@ -8,13 +8,14 @@
 export interface Envelope {
   /** Source rank. */
   readonly s: number;
-  /** Tag (>= 0). */
+  /** Tag 0…TAG_UB; for a collective's message, the number of the collective call (mod 2³¹). */
   readonly t: number;
   /**
-   * Context: 0 for point-to-point, 1 for collectives. Like an MPI communicator's context id, it
-   * keeps a collective's internal messages from matching a user's `recv(ANY_SOURCE, ANY_TAG)`.
+   * Context: 0 for point-to-point, else the collective kind (1…255, see collective-order.ts). Like
+   * an MPI communicator's context id, it keeps a collective's internal messages from matching a
+   * user's `recv(ANY_SOURCE, ANY_TAG)`, and the kind lets the receiver tell a mismatched call.
    */
-  readonly c: 0 | 1;
+  readonly c: number;
   readonly d: unknown;
 }
 
@@ -23,13 +24,26 @@ export interface WaitInfo {
   readonly source: number;
   readonly tag: number;
   readonly operation: string;
+  /** Inside a collective: its number among the rank's collective calls, and its MPI kind. */
+  readonly call?: number;
+  readonly kind?: string;
+}
+
+/** What a rank's collective calls were, sent with `done` so the coordinator can compare ranks. */
+export interface CollectiveSummary {
+  readonly count: number;
+  /** A hash of every call's kind and root, in order. */
+  readonly digest: number;
+  /** The first calls, described (`bcast(root 0)`), for the error message. */
+  readonly first: string[];
 }
 
 /** Rank → coordinator. `sent`/`received` count envelopes so the coordinator can tell "in flight". */
 export type RankReport =
   | { readonly type: "state"; readonly blocked: boolean; readonly waits: WaitInfo[]; readonly sent: number; readonly received: number }
-  | { readonly type: "done"; readonly value: unknown; readonly sent: number; readonly received: number }
+  | { readonly type: "done"; readonly value: unknown; readonly sent: number; readonly received: number; readonly collectives?: CollectiveSummary }
   | { readonly type: "error"; readonly name: string; readonly message: string; readonly stack?: string }
+  | { readonly type: "mismatch"; readonly ranks: number[]; readonly detail: string }
   | { readonly type: "abort"; readonly code: number };
 
 /** Coordinator → rank over TCP. */

@@ -158,7 +158,7 @@ export function takeRecord(
     return length;
   }
   const t = view.getInt32(at + 8, true);
-  const c = bytes[at + 12] as 0 | 1;
+  const c = bytes[at + 12]!;
   const payloadLength = length - RECORD_HEADER - bytes[at + 15]!;
   const d =
     kind === KIND_ARRAY

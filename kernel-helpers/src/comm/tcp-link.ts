@@ -13,7 +13,7 @@ import { Lanes, isSharedMemoryDir } from "./file-lane";
 import { onFrames, writeEnvelope, writeFrame, type LaneSources } from "./frames";
 import type { Link } from "./link";
 import { LocalRings } from "./local-rings";
-import type { CoordinatorMessage, Envelope, Hello, PeerAddress, RankReport } from "./protocol";
+import type { CollectiveSummary, CoordinatorMessage, Envelope, Hello, PeerAddress, RankReport } from "./protocol";
 import { SendCounter, Sequencer, type Sequenced } from "./sequencer";
 import { Spares } from "./spares";
 
@@ -39,7 +39,7 @@ export interface TcpRank {
   /** What the coordinator sent along: the shipped function in function mode. */
   readonly task: unknown;
   /** Sends `done` and closes every socket (the end of a program). */
-  finalize(value: unknown, counters: { sent: number; received: number }): void;
+  finalize(value: unknown, counters: { sent: number; received: number; collectives?: CollectiveSummary }): void;
 }
 
 function connect(address: PeerAddress, timeoutMs: number, what: string): Promise<net.Socket> {

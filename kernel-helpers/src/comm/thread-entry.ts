@@ -140,12 +140,12 @@ async function main(): Promise<void> {
   try {
     const fn = reviveFunction(data.task);
     const value = await fn(comm, ...data.args);
-    const { sent, received } = comm.counters();
+    const counters = comm.counters();
     try {
-      port.postMessage({ type: "done", value, sent, received } satisfies RankReport);
+      port.postMessage({ type: "done", value, ...counters } satisfies RankReport);
     } catch {
       // The return value could not be cloned (a function, say): report done without it.
-      port.postMessage({ type: "done", value: undefined, sent, received } satisfies RankReport);
+      port.postMessage({ type: "done", value: undefined, ...counters } satisfies RankReport);
     }
   } catch (error) {
     port.postMessage({ type: "error", ...serializeError(error) } satisfies RankReport);

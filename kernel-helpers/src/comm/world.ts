@@ -1,23 +1,28 @@
 /**
- * `Comm.world()`: the communicator of a program, from its environment (see `environment.ts`).
- * With no launcher it is a world of one rank, as with MPI's singleton start.
+ * The link under `Comm.world()`: the program's transport, from its environment (see
+ * `environment.ts`). With no launcher it is a world of one rank, as with MPI's singleton start.
+ * It knows nothing of `Comm` (comm.ts builds the communicator on it), so the two never import
+ * each other.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Comm } from "./comm";
+import { settlesWithin } from "../base/deadline";
 import { jobKey, parseAddress, rankEnvironment } from "./environment";
 import { CommSetupError } from "./errors";
+import { publicHost } from "./host";
 import type { Link } from "./link";
+import type { CollectiveSummary } from "./protocol";
 import { connectRank } from "./tcp-link";
 import { TcpCoordinator } from "./tcp-coordinator";
 
-let cached: Promise<Comm> | undefined;
+/** What the communicator reports when the program ends. */
+export type FinalCounters = () => { sent: number; received: number; collectives?: CollectiveSummary };
 
-/** The program's world communicator; the same object on every call. */
-export function world(): Promise<Comm> {
-  cached ??= createWorld();
-  return cached;
+export interface WorldLink {
+  readonly link: Link;
+  /** Gives the communicator's counters, sent with `done` when the program ends (MPI_Finalize). */
+  onFinalize(counters: FinalCounters): void;
 }
 
 function singletonLink(): Link {
@@ -37,28 +42,29 @@ function singletonLink(): Link {
   };
 }
 
-function publicHost(): string {
-  for (const list of Object.values(os.networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
-  }
-  return "127.0.0.1";
-}
-
 async function readAddressFile(file: string, timeoutMs: number): Promise<{ host: string; port: number }> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return JSON.parse(fs.readFileSync(file, "utf8")) as { host: string; port: number };
-    } catch {
-      if (Date.now() > deadline) throw new CommSetupError(`rank 0 did not publish its coordinator address in ${file} within ${timeoutMs} ms (ranks on other machines need a shared KH_COMM_DIR, or KH_COMM_COORD from the launcher)`);
-      await new Promise((r) => setTimeout(r, 20));
+  let address: { host: string; port: number } | undefined;
+  let stop = false;
+  const poll = (async () => {
+    while (!stop) {
+      try {
+        address = JSON.parse(fs.readFileSync(file, "utf8")) as { host: string; port: number };
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 20));
+      }
     }
-  }
+  })();
+  const found = await settlesWithin(poll, timeoutMs);
+  stop = true;
+  if (!found || !address) throw new CommSetupError(`rank 0 did not publish its coordinator address in ${file} within ${timeoutMs} ms (ranks on other machines need a shared KH_COMM_DIR, or KH_COMM_COORD from the launcher)`);
+  return address;
 }
 
-async function createWorld(): Promise<Comm> {
+/** The program's link; call once (Comm.world caches the communicator). */
+export async function worldLink(): Promise<WorldLink> {
   const env = rankEnvironment();
-  if (!env) return new Comm(singletonLink());
+  if (!env) return { link: singletonLink(), onFinalize() {} };
   let coordinator: { host: string; port: number };
   let hosted: TcpCoordinator | undefined;
   if (process.env.KH_COMM_COORD) {
@@ -84,15 +90,18 @@ async function createWorld(): Promise<Comm> {
     }
   }
   const tcp = await connectRank({ rank: env.rank, size: env.size, coordinator, bindHost: process.env.KH_COMM_BIND });
-  const comm = new Comm(tcp.link);
-  let finalized = false;
-  // MPI_Finalize at the end of the program, as mpi4py does at exit.
-  process.on("beforeExit", () => {
-    if (finalized) return;
-    finalized = true;
-    tcp.finalize(undefined, comm.counters());
-    // Rank 0's program is over, but as coordinator it stays until every rank is.
-    if (hosted && !hosted.monitor.done) hosted.setRef(true);
-  });
-  return comm;
+  return {
+    link: tcp.link,
+    onFinalize(counters) {
+      let finalized = false;
+      // MPI_Finalize at the end of the program, as mpi4py does at exit.
+      process.on("beforeExit", () => {
+        if (finalized) return;
+        finalized = true;
+        tcp.finalize(undefined, counters());
+        // Rank 0's program is over, but as coordinator it stays until every rank is.
+        if (hosted && !hosted.monitor.done) hosted.setRef(true);
+      });
+    },
+  };
 }
