@@ -19,6 +19,7 @@
  */
 import type { Socket } from "node:net";
 import v8 from "node:v8";
+import { InvalidArgumentError } from "../errors";
 import type { Lanes, LaneWriter } from "./file-lane";
 import type { Envelope } from "./protocol";
 import type { Sequenced } from "./sequencer";
@@ -32,6 +33,15 @@ const ARRAY_HEADER = 16;
 const LANE_HEADER = 12;
 /** Bodies up to this size are copied into one buffer and written with a single `write`. */
 const COPY_LIMIT = 64 * 1024;
+/** A frame's length is a u32 that counts the kind byte and the body. */
+const MAX_FRAME = 2 ** 32 - 1;
+
+/** Refuses a body the u32 length cannot describe, instead of sending a frame that lies about its size. */
+function checkFrameLength(length: number): void {
+  if (length > MAX_FRAME) {
+    throw new InvalidArgumentError(`Expected a message of at most ${MAX_FRAME - 1 - ARRAY_HEADER} bytes between processes (the frame length is 32-bit), got ${length} bytes: send it in parts`);
+  }
+}
 
 /** A typed-array class, as the wire formats name it: by its index in {@link ARRAY_TYPES}. */
 export type ArrayConstructor = new (buffer: ArrayBuffer, byteOffset?: number, length?: number) => ArrayBufferView;
@@ -55,6 +65,7 @@ function prefix(target: Buffer, length: number, kind: number): void {
 /** Writes one value as a v8-serialized frame, with a single `write`. */
 export function writeFrame(socket: Socket, value: unknown): void {
   const body = v8.serialize(value);
+  checkFrameLength(body.length + 1);
   if (body.length <= COPY_LIMIT) {
     const frame = Buffer.allocUnsafe(PREFIX + body.length);
     prefix(frame, body.length + 1, KIND_V8);
@@ -94,6 +105,7 @@ export function writeEnvelope(socket: Socket, envelope: Envelope, seq: number, l
   }
   const view = envelope.d as ArrayBufferView;
   const n = view.byteLength;
+  checkFrameLength(1 + ARRAY_HEADER + n);
   const bytes = Buffer.from(view.buffer, view.byteOffset, n);
   // Too big to copy into a frame: a lane beats the socket from here on (measured at 64 KiB–8 MiB).
   const slot = lane && n > COPY_LIMIT ? lane.tryWrite(bytes) : undefined;

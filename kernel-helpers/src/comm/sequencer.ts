@@ -1,6 +1,7 @@
 // Per-pair sequence numbers: a sender numbers every message to a peer, whichever way it travels
 // (shared-memory or file ring, port or socket), and the receiver delivers strictly in that order,
-// so MPI's non-overtaking rule holds across ways that do not keep order between them.
+// so MPI's non-overtaking rule holds across ways that do not keep order between them. Numbers are
+// u32 on every wire (frames, rings), so both sides count modulo 2³² and a long run wraps cleanly.
 import type { Envelope } from "./protocol";
 
 /** A message sent with a sequence number: how ports and sockets carry envelopes between ranks. */
@@ -18,7 +19,14 @@ export class SendCounter {
   }
 
   take(dest: number): number {
-    return this.next[dest]!++;
+    const seq = this.next[dest]!;
+    this.next[dest] = (seq + 1) >>> 0;
+    return seq;
+  }
+
+  /** @internal For the wrap-around test: start the counter to `dest` at `seq`. */
+  startAt(dest: number, seq: number): void {
+    this.next[dest] = seq >>> 0;
   }
 }
 
@@ -35,6 +43,11 @@ export class Sequencer {
     this.early = Array.from({ length: size }, () => new Map<number, Envelope>());
   }
 
+  /** @internal For the wrap-around test: expect `seq` next from `source`. */
+  startAt(source: number, seq: number): void {
+    this.next[source] = seq >>> 0;
+  }
+
   accept(seq: number, envelope: Envelope): void {
     const s = envelope.s;
     const early = this.early[s]!;
@@ -43,11 +56,11 @@ export class Sequencer {
       return;
     }
     this.deliver(envelope);
-    let next = ++this.next[s]!;
+    let next = (this.next[s] = (seq + 1) >>> 0);
     for (let e = early.get(next); e !== undefined; e = early.get(next)) {
       early.delete(next);
       this.deliver(e);
-      next = ++this.next[s]!;
+      next = this.next[s] = (next + 1) >>> 0;
     }
   }
 }

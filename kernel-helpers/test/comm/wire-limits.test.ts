@@ -53,3 +53,21 @@ for (const transport of ["threads", "processes"] as const) {
     });
   });
 }
+
+describe("sequence numbers", () => {
+  it("wrap at 2^32 on both sides, as the u32 on the wire does", async () => {
+    const { SendCounter, Sequencer } = await import("kernel-helpers/dist/comm/sequencer");
+    const sender = new SendCounter(2);
+    sender.startAt(1, 2 ** 32 - 2);
+    const seqs = [sender.take(1), sender.take(1), sender.take(1)];
+    assert.deepEqual(seqs, [2 ** 32 - 2, 2 ** 32 - 1, 0]);
+    const got: unknown[] = [];
+    const receiver = new Sequencer(2, (e) => got.push(e.d));
+    receiver.startAt(0, 2 ** 32 - 2);
+    // The one after the wrap arrives first (another way, e.g. a ring) and must wait its turn.
+    receiver.accept(0, { s: 0, t: 0, c: 0, d: "third" });
+    receiver.accept(2 ** 32 - 2, { s: 0, t: 0, c: 0, d: "first" });
+    receiver.accept(2 ** 32 - 1, { s: 0, t: 0, c: 0, d: "second" });
+    assert.deepEqual(got, ["first", "second", "third"]);
+  });
+});
