@@ -5,16 +5,19 @@
 import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { MessageChannel, Worker } from "node:worker_threads";
+import { settlesWithin } from "../base/deadline";
+import { terminate } from "../base/terminate";
 import { InvalidArgumentError, describeValue } from "../errors";
-import { shipFunction } from "../ship/ship";
-import type { ModuleTask, ShippedFunction } from "../ship/ship";
+import type { ModuleTask } from "../ship/ship";
 import type { Comm } from "./comm";
 import { CommSetupError, RankFailedError } from "./errors";
+import { publicHost } from "./host";
 import { RunMonitor } from "./monitor";
 import { forwardOutput } from "./output";
+import { shipRankTask, type RankTask } from "./rank-task";
+import { makeRunFolder } from "./run-folder";
 import { allocateInbox } from "./shm-ring";
 import { TcpCoordinator } from "./tcp-coordinator";
 
@@ -34,7 +37,11 @@ export interface MpirunOptions {
   readonly deadlockDetection?: boolean;
   /** Prefix each output line with `[rank] ` (like `mpirun --tag-output`). @default false */
   readonly tagOutput?: boolean;
-  /** Extra arguments passed to the function after `comm` (function mode) or to the program. @default [] */
+  /**
+   * Extra arguments passed to the function after `comm` (function mode) or to the program. In
+   * function mode an argument that is a function (self-contained, like the rank function) or a
+   * `moduleTask` reaches the rank as a function: a helper the rank function calls. @default []
+   */
   readonly args?: readonly unknown[];
   /** Extra arguments for `mpiexec` (e.g. `["--hostfile", "hosts"]`). @default [] */
   readonly mpiexecArgs?: readonly string[];
@@ -62,7 +69,11 @@ function checkOptions(n: number, options: MpirunOptions): CommTransport {
 /**
  * Runs `fn(comm)` on `n` ranks and resolves to every rank's return value, in rank order. Like
  * `mpirun -np n`, but from a notebook cell. The function is sent to each rank as source text, so it
- * must be self-contained (require what it needs inside), or be a `moduleTask(file, name)`.
+ * must be self-contained (require what it needs inside), or be a `moduleTask(file, name)`; helper
+ * functions it needs go in `args` and arrive as functions.
+ *
+ * No rank outlives the launcher: if the process that called mpirun dies (even by SIGKILL), its
+ * ranks die too and remove their shared-memory folder; the next launch removes what is left.
  *
  * Rejects with `RankFailedError { rank }` when a rank throws, `DeadlockError { ranks, tags }` when
  * every rank waits for a message nobody sends, `CommAbortError` after `comm.abort()`, and
@@ -73,7 +84,7 @@ function checkOptions(n: number, options: MpirunOptions): CommTransport {
  */
 export async function mpirun<T>(n: number, fn: RankFunction<T> | ModuleTask, options: MpirunOptions = {}): Promise<Awaited<T>[]> {
   const transport = checkOptions(n, options);
-  const task = { task: shipFunction(fn as Function | ModuleTask, "mpirun"), args: [...(options.args ?? [])] };
+  const task = shipRankTask(fn as Function | ModuleTask, options.args ?? []);
   const entry = path.join(__dirname, "process-entry.js");
   if (transport === "threads") return (await runThreads(n, task, options)) as Awaited<T>[];
   if (transport === "processes") return (await runProcesses(n, entry, [], task, options)) as Awaited<T>[];
@@ -112,13 +123,10 @@ function abortOn(signal: AbortSignal | undefined, monitor: RunMonitor): () => vo
 /** Worlds up to this size get shared-memory rings: n² × 64 KiB, 16 MiB at 16 ranks. */
 const MAX_RING_RANKS = 16;
 
-/** Waits for `promises`, but not longer than `ms` (output streams of killed ranks). */
-function settleWithin(promises: Promise<unknown>[], ms: number): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([Promise.allSettled(promises), new Promise((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer));
-}
+/** How long the output streams of stopped ranks may take to drain. */
+const OUTPUT_DRAIN_MS = 1000;
 
-async function runThreads(n: number, task: { task: ShippedFunction; args: unknown[] }, options: MpirunOptions): Promise<unknown[]> {
+async function runThreads(n: number, task: RankTask, options: MpirunOptions): Promise<unknown[]> {
   const monitor = new RunMonitor(n, { deadlockDetection: options.deadlockDetection ?? true, timeoutMs: options.timeoutMs });
   const stopListening = abortOn(options.signal, monitor);
   const ports: (import("node:worker_threads").MessagePort | undefined)[][] = Array.from({ length: n }, () => new Array(n));
@@ -137,7 +145,7 @@ async function runThreads(n: number, task: { task: ShippedFunction; args: unknow
     for (let rank = 0; rank < n; rank++) {
       const transfer = ports[rank]!.filter((p): p is import("node:worker_threads").MessagePort => p !== undefined);
       const worker = new Worker(path.join(__dirname, "thread-entry.js"), {
-        workerData: { rank, size: n, task: task.task, args: task.args, ports: ports[rank], inboxes },
+        workerData: { rank, size: n, task, ports: ports[rank], inboxes },
         transferList: transfer,
         stdout: true,
         stderr: true,
@@ -154,7 +162,7 @@ async function runThreads(n: number, task: { task: ShippedFunction; args: unknow
     stopListening();
     monitor.fail(new Error("stopped")); // no-op when settled; stops timers otherwise
     await Promise.all(workers.map((w) => w.terminate()));
-    await settleWithin(outputs, 1000);
+    await settlesWithin(Promise.allSettled(outputs), OUTPUT_DRAIN_MS);
   }
 }
 
@@ -168,15 +176,6 @@ function stderrTail(child: ChildProcess): () => string {
 function waitClose(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once("close", () => resolve()));
-}
-
-/** SIGTERM, then SIGKILL after `graceMs`; resolves when every child has closed. */
-async function stopChildren(children: ChildProcess[], graceMs = 1000): Promise<void> {
-  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
-  for (const c of running) c.kill("SIGTERM");
-  const timer = setTimeout(() => running.forEach((c) => c.kill("SIGKILL")), graceMs);
-  await Promise.all(children.map(waitClose));
-  clearTimeout(timer);
 }
 
 async function runProcesses(n: number, script: string, args: string[], task: unknown, options: MpirunOptions): Promise<unknown[]> {
@@ -194,8 +193,9 @@ async function runProcesses(n: number, script: string, args: string[], task: unk
   const outputs: Promise<void>[] = [];
   // All ranks on this host: peers talk over Unix sockets in a private folder (about twice the
   // speed of TCP loopback), in memory-backed /dev/shm when there is one, where big arrays also
-  // take file lanes (file-lane.ts); the coordinator stays on TCP.
-  const socketDir = fs.mkdtempSync(path.join(sharedMemoryDir() ?? os.tmpdir(), "kh-comm-"));
+  // take file lanes (file-lane.ts); the coordinator stays on TCP. Named with our PID, so the next
+  // launch can remove it if this process dies before its `finally` (run-folder.ts).
+  const socketDir = makeRunFolder();
   try {
     for (let rank = 0; rank < n; rank++) {
       const child = spawn(process.execPath, [script, ...args], {
@@ -220,19 +220,10 @@ async function runProcesses(n: number, script: string, args: string[], task: unk
     stopListening();
     monitor.fail(new Error("stopped"));
     coordinator.close();
-    await stopChildren(children);
-    await settleWithin(outputs, 1000);
+    await Promise.all(children.map((c) => terminate(c)));
+    await Promise.all(children.map(waitClose));
+    await settlesWithin(Promise.allSettled(outputs), OUTPUT_DRAIN_MS);
     fs.rmSync(socketDir, { recursive: true, force: true });
-  }
-}
-
-/** /dev/shm when this machine has a writable one (Linux), else undefined. */
-function sharedMemoryDir(): string | undefined {
-  try {
-    fs.accessSync("/dev/shm", fs.constants.W_OK);
-    return "/dev/shm";
-  } catch {
-    return undefined;
   }
 }
 
@@ -244,15 +235,13 @@ export function findMpiexec(): { command: string; flavor: "open-mpi" | "mpich" }
   return { command: "mpiexec", flavor: /open ?mpi|openrte/i.test(text) ? "open-mpi" : "mpich" };
 }
 
-function firstPublicIPv4(): string {
-  for (const list of Object.values(os.networkInterfaces())) for (const a of list ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
-  return "127.0.0.1";
-}
+/** How long mpiexec may take to end on its own, and then after SIGTERM. */
+const MPIEXEC_GRACE_MS = 2000;
 
 async function runMpiexec(n: number, script: string, args: string[], task: unknown, options: MpirunOptions): Promise<unknown[]> {
   const mpiexec = findMpiexec();
   if (!mpiexec) throw new CommSetupError(`mpiexec was not found on PATH (install Open MPI, e.g. apt install openmpi-bin, or MPICH)`);
-  const host = options.coordinatorHost ?? firstPublicIPv4();
+  const host = options.coordinatorHost ?? publicHost();
   const coordinator = await TcpCoordinator.start({
     size: n,
     task,
@@ -286,21 +275,9 @@ async function runMpiexec(n: number, script: string, args: string[], task: unkno
     stopListening();
     monitor.fail(new Error("stopped"));
     coordinator.close();
-    if (child.exitCode === null && child.signalCode === null) {
-      const kill = (sig: NodeJS.Signals) => {
-        try {
-          process.kill(-child.pid!, sig);
-        } catch {
-          // already gone
-        }
-      };
-      // Give mpiexec a moment to end on its own (ranks exit when told), then stop its group.
-      const soft = setTimeout(() => kill("SIGTERM"), 2000);
-      const hard = setTimeout(() => kill("SIGKILL"), 4000);
-      await waitClose(child);
-      clearTimeout(soft);
-      clearTimeout(hard);
-    }
-    await settleWithin(outputs, 1000);
+    // Give mpiexec a moment to end on its own (ranks exit when told), then stop its group.
+    if (!(await settlesWithin(waitClose(child), MPIEXEC_GRACE_MS))) await terminate(child, { group: true, graceMs: MPIEXEC_GRACE_MS });
+    await waitClose(child);
+    await settlesWithin(Promise.allSettled(outputs), OUTPUT_DRAIN_MS);
   }
 }

@@ -3,12 +3,11 @@
  * it connects like any program (see `world.ts`), receives the shipped function from the coordinator,
  * runs it and reports its value or its error.
  */
-import { reviveFunction } from "../ship/ship";
-import type { ShippedFunction } from "../ship/ship";
 import { Comm } from "./comm";
 import { parseAddress, rankEnvironment } from "./environment";
 import { CommSetupError } from "./errors";
 import { serializeError } from "../ship/serialize-error";
+import { reviveRankTask, type RankTask } from "./rank-task";
 import { connectRank } from "./tcp-link";
 
 async function main(): Promise<void> {
@@ -16,9 +15,9 @@ async function main(): Promise<void> {
   if (!env || !process.env.KH_COMM_COORD) throw new CommSetupError("process-entry runs only under mpirun (no KH_COMM_COORD / rank in the environment)");
   const tcp = await connectRank({ rank: env.rank, size: env.size, coordinator: parseAddress(process.env.KH_COMM_COORD), bindHost: process.env.KH_COMM_BIND });
   const comm = new Comm(tcp.link);
-  const { task, args } = tcp.task as { task: ShippedFunction; args: unknown[] };
   try {
-    const value = await reviveFunction(task)(comm, ...args);
+    const { fn, args } = reviveRankTask(tcp.task as RankTask);
+    const value = await fn(comm, ...args);
     tcp.finalize(value, comm.counters());
   } catch (error) {
     // The coordinator answers with "exit" and stops everyone; hold the sockets until then.

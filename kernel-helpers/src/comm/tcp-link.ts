@@ -6,13 +6,16 @@
  * Sockets are unref'd, so a program ends when its own work ends; while a receive is posted the
  * communicator asks the link to `hold` them, so an awaited `recv` keeps the process alive.
  */
+import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { dieWithParent } from "../base/parent-watch";
 import { CommSetupError } from "./errors";
 import { Lanes, isSharedMemoryDir } from "./file-lane";
 import { onFrames, writeEnvelope, writeFrame, type LaneSources } from "./frames";
 import type { Link } from "./link";
 import { LocalRings } from "./local-rings";
+import { isRunFolder } from "./run-folder";
 import type { CollectiveSummary, CoordinatorMessage, Envelope, Hello, PeerAddress, RankReport } from "./protocol";
 import { SendCounter, Sequencer, type Sequenced } from "./sequencer";
 import { Spares } from "./spares";
@@ -114,14 +117,26 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
   });
   const port = socketPath ? 0 : (server.address() as net.AddressInfo).port;
 
+  // No orphans: a rank dies with its launcher, whatever killed the launcher (SIGKILL included),
+  // and takes the launcher's shared-memory folder with it. The control socket closing says so at
+  // once to a rank that waits; the watchdog thread tells a rank busy in synchronous code.
+  const leftovers = unixDir !== undefined && isRunFolder(unixDir) ? [unixDir] : [];
+  dieWithParent({ cleanup: leftovers });
+  let finished = false;
   const control = await connect(options.coordinator, timeoutMs, "the MPI coordinator");
   control.on("error", () => {});
+  control.on("close", () => {
+    if (finished) return;
+    for (const p of leftovers) fs.rmSync(p, { recursive: true, force: true });
+    process.exit(1);
+  });
   let peersMessage!: (m: Extract<CoordinatorMessage, { type: "peers" }>) => void;
   const gotPeers = new Promise<Extract<CoordinatorMessage, { type: "peers" }>>((resolve) => (peersMessage = resolve));
   onFrames(control, (value) => {
     const m = value as CoordinatorMessage;
     if (m.type === "peers") peersMessage(m);
     else if (m.type === "exit") {
+      finished = true;
       if (m.reason) process.stderr.write(`[rank ${rank}] stopped: ${m.reason}\n`);
       process.exit(m.code);
     }
@@ -186,6 +201,7 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
     link,
     task: info.task,
     finalize(value, counters) {
+      finished = true;
       writeFrame(control, { type: "done", value, ...counters } satisfies RankReport);
       for (const s of sockets()) s.end();
       lanes?.lanes.close();

@@ -8,12 +8,11 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
-import { reviveFunction } from "../ship/ship";
-import type { ShippedFunction } from "../ship/ship";
 import { Comm } from "./comm";
 import { arrayCode } from "./frames";
 import type { Link } from "./link";
 import type { Envelope, RankReport } from "./protocol";
+import { reviveRankTask, type RankTask } from "./rank-task";
 import { serializeError } from "../ship/serialize-error";
 import { POLL_MS, RingReader, RingWriter, type InboxMemory, type RingRecord } from "./shm-ring";
 import { SendCounter, Sequencer, type Sequenced } from "./sequencer";
@@ -22,8 +21,7 @@ import { Spares } from "./spares";
 interface ThreadRankData {
   readonly rank: number;
   readonly size: number;
-  readonly task: ShippedFunction;
-  readonly args: unknown[];
+  readonly task: RankTask;
   /** ports[j] reaches rank j (undefined at j === rank). */
   readonly ports: (MessagePort | undefined)[];
   /** inboxes[j] is rank j's shared-memory inbox; absent when the world is too big for rings. */
@@ -138,8 +136,8 @@ const link: Link = {
 async function main(): Promise<void> {
   const comm = new Comm(link);
   try {
-    const fn = reviveFunction(data.task);
-    const value = await fn(comm, ...data.args);
+    const { fn, args } = reviveRankTask(data.task);
+    const value = await fn(comm, ...args);
     const counters = comm.counters();
     try {
       port.postMessage({ type: "done", value, ...counters } satisfies RankReport);
