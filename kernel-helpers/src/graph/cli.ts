@@ -5,13 +5,22 @@
  */
 import os from "node:os";
 import { Worker } from "bullmq";
+import { settlesWithin } from "../base/deadline";
+import { dieWithParent } from "../base/parent-watch";
 import { epochMs } from "../events";
 import { reviveFunction } from "../ship/ship";
+import { probeRedis } from "./executors/redis-probe";
 import { DEFAULT_QUEUE, decode, encode, redisConnection, type TaskBody, type WireOutcome } from "./wire";
+
+/** How long a stopping worker waits for its running tasks and a clean disconnect before it leaves anyway. */
+const STOP_GRACE_MS = 3000;
+const CONNECT_TIMEOUT_MS = 5000;
 
 const USAGE = `usage: kernel-helpers worker --redis URL [--concurrency N] [--queue NAME] [--lock-duration MS] [--stalled-interval MS]
 
-  --redis URL            redis://host:port of the scheduler's Redis (or env KERNEL_HELPERS_REDIS)
+  --redis URL            redis://host:port of the scheduler's Redis; with a password, prefer the
+                         environment: KERNEL_HELPERS_REDIS=redis://:PASSWORD@host:port (a command
+                         line is visible to every local user in ps)
   --concurrency N        tasks run at once in this process (default 1)
   --queue NAME           queue to serve (default ${DEFAULT_QUEUE})
   --lock-duration MS     a task whose worker went silent this long is given to another (default 30000)
@@ -81,21 +90,40 @@ export async function main(args: string[]): Promise<number> {
   const lockDuration = positive(opts, "lock-duration", 30_000);
   const stalledInterval = positive(opts, "stalled-interval", 30_000);
   const queue = opts.get("queue") ?? DEFAULT_QUEUE;
+  if (opts.has("redis") && new URL(url).password) {
+    console.error("kernel-helpers worker: warning: the Redis password on the command line is visible to every local user (ps); pass it in KERNEL_HELPERS_REDIS instead");
+  }
+  // Started by startLocalCluster (a notebook): no worker outlives its kernel.
+  if (process.env.KERNEL_HELPERS_DIE_WITH_PARENT === "1") dieWithParent();
   const workerId = `${os.hostname()}:${process.pid}`;
+  // Stop on the first SIGINT/SIGTERM, even before Redis answered.
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  process.once("SIGINT", () => stop());
+  process.once("SIGTERM", () => stop());
+  const connection = redisConnection(url);
+  try {
+    await probeRedis(connection, CONNECT_TIMEOUT_MS);
+  } catch (error) {
+    console.error(`kernel-helpers worker: cannot reach Redis at ${url.replace(/\/\/([^@/]*)@/, "//***@")}: ${(error as Error).message}`);
+    return 1;
+  }
   const worker = new Worker(queue, (job) => runJob((job.data as { payload: string }).payload, workerId), {
-    connection: redisConnection(url),
+    connection,
     concurrency,
     lockDuration,
     stalledInterval,
     maxStalledCount: 2,
   });
   worker.on("error", (error) => console.error(`kernel-helpers worker ${workerId}: ${error.message}`));
-  await worker.waitUntilReady();
-  console.log(`kernel-helpers worker ${workerId} ready: queue ${queue} on ${url}, concurrency ${concurrency}`);
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
+  const ready = worker.waitUntilReady().then(() => {
+    console.log(`kernel-helpers worker ${workerId} ready: queue ${queue} on ${connection.host}:${connection.port}, concurrency ${concurrency}`);
   });
-  await worker.close();
+  ready.catch(() => {});
+  await Promise.race([stopped, ready.then(() => stopped)]);
+  // A clean close waits for running tasks and for Redis to acknowledge; with Redis gone it would
+  // wait for reconnection attempts. Give it a moment, then force it, then leave regardless
+  // (the command's caller exits the process).
+  if (!(await settlesWithin(worker.close(), STOP_GRACE_MS))) await settlesWithin(worker.close(true), 1000);
   return 0;
 }

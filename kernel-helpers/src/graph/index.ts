@@ -16,4 +16,6 @@ export type { Graph, GraphNode, DataNode, TaskNode, RefNode, TaskFunction } from
 export { GRAPH_PARTS, isComputable } from "./collection";
 export type { Computable, GraphParts } from "./collection";
 export { TaskFailedError, GraphError, ClusterError } from "./errors";
+export { startLocalCluster, redisServerAvailable } from "./local-cluster";
+export type { LocalCluster, LocalClusterOptions } from "./local-cluster";
 export { progressCallbacks } from "./callbacks";

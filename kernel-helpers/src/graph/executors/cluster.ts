@@ -6,12 +6,14 @@
  * the queue (up to the workers' `maxStalledCount`), after which the job fails and so does the compute.
  */
 import { Job, Queue, QueueEvents } from "bullmq";
+import { settlesWithin, withDeadline } from "../../base/deadline";
 import { epochMs } from "../../events";
 import { shipFunction } from "../../ship/ship";
 import { ClusterError } from "../errors";
 import type { GraphExecutor, ReadyTask, TaskOutcome } from "../scheduler";
 import { DEFAULT_QUEUE, decode, encode, redisConnection, type WireOutcome } from "../wire";
 import type { GraphExecutorOptions } from "./index";
+import { probeRedis } from "./redis-probe";
 
 const CONNECT_TIMEOUT_MS = 5000;
 /**
@@ -21,12 +23,17 @@ const CONNECT_TIMEOUT_MS = 5000;
  */
 const STATE_POLL_MS = 1000;
 
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+/** How long closing the queue connections may take when Redis has gone away meanwhile. */
+const CLOSE_TIMEOUT_MS = 2000;
+
+/** Where a URL points, without its password (for messages). */
+function redacted(url: string): string {
   try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ClusterError(message)), ms)))]);
-  } finally {
-    clearTimeout(timer);
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(not a URL)";
   }
 }
 
@@ -40,7 +47,15 @@ export async function clusterExecutor(options: GraphExecutorOptions): Promise<Gr
   try {
     connection = redisConnection(url);
   } catch (error) {
-    throw new ClusterError(`compute: options.redis is not a redis:// URL, received ${JSON.stringify(url)}`, error);
+    throw new ClusterError(`compute: options.redis is not a redis:// URL, received ${JSON.stringify(redacted(url))}`, error);
+  }
+  const where = redacted(url);
+  // Before BullMQ sees the address: its connections report a failure to connect as an 'error'
+  // event after they are closed, which would kill the process (redis-probe.ts).
+  try {
+    await probeRedis(connection, CONNECT_TIMEOUT_MS);
+  } catch (error) {
+    throw new ClusterError(`compute: cannot reach Redis at ${where} (cluster scheduler): ${(error as Error).message}`, error);
   }
   const name = options.queue ?? DEFAULT_QUEUE;
   // Fail fast instead of letting ioredis retry forever against a wrong address.
@@ -52,13 +67,14 @@ export async function clusterExecutor(options: GraphExecutorOptions): Promise<Gr
   events.setMaxListeners(0);
   queue.setMaxListeners(0);
   const close = async () => {
-    await Promise.allSettled([events.close(), queue.close()]);
+    // With Redis gone a graceful quit never completes: give up waiting (the sockets are unref'd).
+    await settlesWithin(Promise.allSettled([events.close(), queue.close()]), CLOSE_TIMEOUT_MS);
   };
   try {
-    await withTimeout(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), CONNECT_TIMEOUT_MS, `compute: cannot reach Redis at ${url} (cluster scheduler)`);
+    await withDeadline(Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), CONNECT_TIMEOUT_MS, () => new ClusterError(`compute: cannot reach Redis at ${where} (cluster scheduler)`));
   } catch (error) {
     await close();
-    throw error instanceof ClusterError ? error : new ClusterError(`compute: cannot reach Redis at ${url}: ${(error as Error).message}`, error);
+    throw error instanceof ClusterError ? error : new ClusterError(`compute: cannot reach Redis at ${where}: ${(error as Error).message}`, error);
   }
 
   /** The job's return value once it completes (by event or by polling its state); rejects if it fails. */
