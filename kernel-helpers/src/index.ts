@@ -12,6 +12,7 @@
  * - `graph/`  Dask-style task graphs and schedulers; `array/` chunked arrays; `bag/` bags
  * - `ml/`     SVC on libsvm, make_classification, grid search
  * - `check`   one-line self-checks for exercises
+ * - `python/` the lecture's Python originals run beside the notebooks' cells (`showPythonSideBySide`)
  */
 export * from "./errors";
 export * from "./events";
@@ -29,3 +30,4 @@ export * from "./array";
 export * from "./bag";
 export * from "./ml";
 export * from "./lesson";
+export * from "./python";
