@@ -111,7 +111,7 @@ export class Comm {
     checkRank(dest, "dest", this.size);
     checkTag(sendtag, "sendtag", false);
     const pending = this.postRecv(source, recvtag, "sendrecv", "recvtag");
-    const sent = this.endpoint.post(sendobj, dest, sendtag, 0);
+    const sent = this.endpoint.post(sendobj, dest, sendtag, 0, "sendobj");
     pending.block();
     const e = await pending.promise;
     if (sent) await sent;
@@ -185,7 +185,7 @@ export class Comm {
   /** Sends the contents of a typed array. */
   async Send(buf: CommBuffer, dest: number, tag = 0): Promise<void> {
     // Resolves when buf may be reused: at once when the transport copied it, else once it is sent.
-    const sent = this.endpoint.post(checkBuffer(buf, "buf"), checkRank(dest, "dest", this.size), checkTag(tag, "tag", false), 0);
+    const sent = this.endpoint.post(checkBuffer(buf, "buf"), checkRank(dest, "dest", this.size), checkTag(tag, "tag", false), 0, "buf");
     if (sent) await sent;
   }
 

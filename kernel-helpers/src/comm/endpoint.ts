@@ -4,6 +4,7 @@
  * in the mailbox (letting a transport that polls shared memory deliver first), and keeping the
  * coordinator informed of blocked receives.
  */
+import { InvalidArgumentError, KernelHelpersError, describeValue } from "../errors";
 import { BlockedStateReporter } from "./blocked-state";
 import type { Link } from "./link";
 import { Mailbox, type PendingReceive, type ReceiveInfo } from "./mailbox";
@@ -30,14 +31,24 @@ export class Endpoint {
     });
   }
 
-  /** Posts an envelope; a promise means the transport still reads `data` (see `Link.post`). */
-  post(data: unknown, dest: number, tag: number, ctx: number): Promise<void> | undefined {
+  /**
+   * Posts an envelope; a promise means the transport still reads `data` (see `Link.post`). A value
+   * that cannot be serialized is refused naming `what` (the caller's argument), and nothing is sent.
+   */
+  post(data: unknown, dest: number, tag: number, ctx: number, what = "obj"): Promise<void> | undefined {
     const envelope: Envelope = { s: this.rank, t: tag, c: ctx, d: data };
+    let sent: Promise<void> | undefined;
     this.mailbox.sent++;
-    if (dest !== this.rank) return this.link.post(dest, envelope);
-    // A message to oneself is copied like any other, so later changes by the sender cannot leak in.
-    this.mailbox.deliver({ ...envelope, d: structuredClone(data) });
-    return undefined;
+    try {
+      // A message to oneself is copied like any other, so later changes by the sender cannot leak in.
+      if (dest === this.rank) this.mailbox.deliver({ ...envelope, d: structuredClone(data) });
+      else sent = this.link.post(dest, envelope);
+    } catch (error) {
+      this.mailbox.sent--;
+      if (error instanceof KernelHelpersError) throw error;
+      throw new InvalidArgumentError(`Expected \`${what}\` to be a value structured clone can copy (no functions, symbols or class instances with private state), got ${describeValue(data)}: ${(error as Error).message}`);
+    }
+    return sent;
   }
 
   /** Posts a receive; `block()` on the result lets a polling transport deliver synchronously first. */

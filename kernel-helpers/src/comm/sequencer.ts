@@ -24,6 +24,11 @@ export class SendCounter {
     return seq;
   }
 
+  /** Gives back the number just taken: the message could not be sent (it would not serialize). */
+  untake(dest: number): void {
+    this.next[dest] = (this.next[dest]! - 1) >>> 0;
+  }
+
   /** @internal For the wrap-around test: start the counter to `dest` at `seq`. */
   startAt(dest: number, seq: number): void {
     this.next[dest] = seq >>> 0;

@@ -164,12 +164,19 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
     watched: info.deadlockDetection,
     post(dest, envelope) {
       const seq = sendSeq.take(dest);
-      const byRing = rings?.tryPost(dest, envelope, seq);
+      let byRing: "sent" | "wake" | undefined;
+      let sent: Promise<void> | undefined;
+      try {
+        byRing = rings?.tryPost(dest, envelope, seq);
+        if (!byRing) sent = writeEnvelope(peers[dest]!, envelope, seq, lanes?.lanes.writer(dest));
+      } catch (error) {
+        sendSeq.untake(dest); // nothing went out (it would not serialize): the receiver must not wait for this number
+        throw error;
+      }
       if (byRing) {
         if (byRing === "wake") writeFrame(peers[dest]!, DOORBELL);
         return undefined;
       }
-      const sent = writeEnvelope(peers[dest]!, envelope, seq, lanes?.lanes.writer(dest));
       rings?.markSocket(dest, seq);
       return sent;
     },

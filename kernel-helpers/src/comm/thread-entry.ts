@@ -84,34 +84,45 @@ function poll(done: () => boolean): void {
   }
 }
 
+
+/** Sends message `seq` to `dest`: through the ring when it fits, else over the port. */
+function postNumbered(dest: number, envelope: Envelope, seq: number): Promise<void> | undefined {
+  const writer = writers?.[dest];
+  if (writer) {
+    const { written, wake } = writer.tryWrite(envelope, seq);
+    if (written) {
+      if (wake) data.ports[dest]!.postMessage(DOORBELL);
+      return undefined;
+    }
+  }
+  const d = envelope.d;
+  if (arrayCode(d) >= 0 && !((d as ArrayBufferView).buffer instanceof SharedArrayBuffer)) {
+    // Structured clone copies an array twice (into the message, out of it) and a view's whole
+    // ArrayBuffer (a Scatter part: all parts). Copy just the view, once, and transfer the copy,
+    // into recycled memory when there is some (fresh megabytes cost page faults and zeroing).
+    const view = d as ArrayBufferView;
+    const Ctor = view.constructor as new (buffer: ArrayBuffer) => ArrayBufferView & { set(a: ArrayBufferView): void };
+    const part = new Ctor(spares.take(view.byteLength));
+    part.set(view);
+    data.ports[dest]!.postMessage({ q: seq, e: { ...envelope, d: part } }, [part.buffer as ArrayBuffer]);
+  } else {
+    data.ports[dest]!.postMessage({ q: seq, e: envelope });
+  }
+  return undefined;
+}
+
 const link: Link = {
   rank: data.rank,
   size: data.size,
   watched: true,
   post(dest: number, envelope: Envelope) {
     const seq = sendSeq.take(dest);
-    const writer = writers?.[dest];
-    if (writer) {
-      const { written, wake } = writer.tryWrite(envelope, seq);
-      if (written) {
-        if (wake) data.ports[dest]!.postMessage(DOORBELL);
-        return undefined;
-      }
+    try {
+      return postNumbered(dest, envelope, seq);
+    } catch (error) {
+      sendSeq.untake(dest); // nothing went out: the receiver must not wait for this number
+      throw error;
     }
-    const d = envelope.d;
-    if (arrayCode(d) >= 0 && !((d as ArrayBufferView).buffer instanceof SharedArrayBuffer)) {
-      // Structured clone copies an array twice (into the message, out of it) and a view's whole
-      // ArrayBuffer (a Scatter part: all parts). Copy just the view, once, and transfer the copy,
-      // into recycled memory when there is some (fresh megabytes cost page faults and zeroing).
-      const view = d as ArrayBufferView;
-      const Ctor = view.constructor as new (buffer: ArrayBuffer) => ArrayBufferView & { set(a: ArrayBufferView): void };
-      const part = new Ctor(spares.take(view.byteLength));
-      part.set(view);
-      data.ports[dest]!.postMessage({ q: seq, e: { ...envelope, d: part } }, [part.buffer as ArrayBuffer]);
-    } else {
-      data.ports[dest]!.postMessage({ q: seq, e: envelope });
-    }
-    return undefined;
   },
   report(report: RankReport) {
     port.postMessage(report);

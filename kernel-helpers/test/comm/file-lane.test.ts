@@ -35,7 +35,7 @@ async function commDirsOf<T>(fn: () => Promise<T>): Promise<{ result: T; dirs: s
   const dirs: string[] = [];
   (fs as { mkdtempSync: typeof fs.mkdtempSync }).mkdtempSync = ((prefix: string, options?: never) => {
     const dir = original(prefix, options) as string;
-    if (path.basename(prefix) === "kh-comm-") dirs.push(dir);
+    if (/^kh-comm-\d+-$/.test(path.basename(prefix))) dirs.push(dir); // kh-comm-<launcher pid>-
     return dir;
   }) as typeof fs.mkdtempSync;
   try {

@@ -71,3 +71,26 @@ describe("sequence numbers", () => {
     assert.deepEqual(got, ["first", "second", "third"]);
   });
 });
+
+for (const transport of ["threads", "processes"] as const) {
+  describe(`unsendable values over ${transport}`, () => {
+    it("are refused naming the argument, and the next message still arrives (no sequence number lost)", async () => {
+      const got = await mpirun(2, async (comm) => {
+        if (comm.rank === 0) {
+          const refused: string[] = [];
+          for (const bad of [() => 1, Symbol("s"), { f() {} }]) {
+            try {
+              await comm.send(bad, 1, 2);
+            } catch (e) {
+              refused.push(`${(e as Error).name}: ${/Expected `obj`/.test((e as Error).message)}`);
+            }
+          }
+          await comm.send("after", 1, 2);
+          return refused;
+        }
+        return comm.recv(0, 2);
+      }, { transport, timeoutMs: 30_000 });
+      assert.deepEqual(got, [["InvalidArgumentError: true", "InvalidArgumentError: true", "InvalidArgumentError: true"], "after"]);
+    });
+  });
+}
