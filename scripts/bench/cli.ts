@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { baselineVersions, pythonExecutable } from "./python";
 import type { BenchRow, BenchSuite } from "./types";
 
 const suitesDir = path.join(__dirname, "suites");
@@ -23,10 +24,10 @@ function fmt(x: number | undefined): string {
 }
 
 export function formatTable(rows: readonly BenchRow[]): string {
-  const header = ["metric", "unit", "ours", "baseline", "ratio", "goal", "baseline is / note"];
+  const header = ["metric", "unit", "ours", "baseline", "ratio", "goal", "baseline version", "baseline is / note"];
   const body = rows.map((r) => {
     const ratio = r.baseline !== undefined && r.baseline !== 0 ? r.ours / r.baseline : undefined;
-    return [r.metric, r.unit, fmt(r.ours), fmt(r.baseline), ratio === undefined ? "—" : `${ratio.toFixed(2)}×`, r.goal ?? "", [r.baselineName, r.note].filter(Boolean).join("; ")];
+    return [r.metric, r.unit, fmt(r.ours), fmt(r.baseline), ratio === undefined ? "—" : `${ratio.toFixed(2)}×`, r.goal ?? "", r.baselineVersion ?? (r.baseline === undefined ? "" : "—"), [r.baselineName, r.note].filter(Boolean).join("; ")];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   fs.mkdirSync(outDir, { recursive: true });
+  const versions = await baselineVersions();
+  console.log(`Python baselines: ${pythonExecutable()} (${Object.entries(versions).map(([name, version]) => `${name} ${version}`).join(", ")})`);
   let failed = false;
   for (const name of names.length > 0 ? names : known) {
     const suite = (await import(path.join(suitesDir, `${name}.ts`))).default as BenchSuite;

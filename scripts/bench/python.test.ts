@@ -2,7 +2,8 @@
 // with its own answer and to end Python whatever happens.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { PythonSession } from "./python";
+import { PythonTimeoutError } from "kernel-helpers";
+import { PythonSession, baselineVersion, baselineVersions, runPython } from "./python";
 
 const ECHO = `
 import json, sys
@@ -50,4 +51,20 @@ test("PythonSession.close ends the Python process", async () => {
   const pid = python.pid!;
   await python.close();
   assert.throws(() => process.kill(pid, 0), { code: "ESRCH" });
+});
+
+test("runPython stops a Python that hangs at its time limit (kernel-helpers' runCommand)", async () => {
+  await assert.rejects(runPython("import time\ntime.sleep(60)", [], 500), (error: unknown) => error instanceof PythonTimeoutError && error.timeoutMs === 500);
+});
+
+test("baselineVersions reads the current releases from the venv's Python and its mpiexec", async () => {
+  const found = await baselineVersions();
+  const major = (name: string) => Number(found[name]?.split(".")[0]);
+  const minor = (name: string) => Number(found[name]?.split(".")[1]);
+  assert.ok(major("scikit-learn") > 1 || (major("scikit-learn") === 1 && minor("scikit-learn") >= 9), `scikit-learn ${found["scikit-learn"]}`);
+  assert.ok(major("dask") >= 2026, `dask ${found.dask}`);
+  assert.ok(major("numpy") >= 2, `numpy ${found.numpy}`);
+  assert.ok(major("mpi4py") >= 4, `mpi4py ${found.mpi4py}`);
+  assert.match(found["Open MPI"] ?? "", /^\d+\.\d+/);
+  assert.equal(await baselineVersion("dask", "no-such-package"), `dask ${found.dask}, no-such-package (not installed)`);
 });

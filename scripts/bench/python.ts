@@ -2,6 +2,7 @@
 // answers request lines with JSON lines (`PythonSession`). Python's own tools are the pinned releases
 // `npm run setup` installed (the course's .venv, recorded in build/jupyter/env.json).
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { type CommandOutput, lastLine, mpiexecBeside, runCommand } from "kernel-helpers";
 import { readJupyterEnv } from "../jupyter/paths";
 
 export function pythonExecutable(): string {
@@ -22,30 +23,63 @@ function exitError(code: number | null, signal: NodeJS.Signals | null, stderr: s
   return new Error(`python exited with ${code ?? signal}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`);
 }
 
-/** Runs `source` with the baseline Python and returns the JSON value printed last. */
+/**
+ * Runs `source` with the baseline Python and returns the JSON value printed last. The time limit and
+ * the stopping of Python with every process it started are kernel-helpers' `runCommand`, the same
+ * mechanism the notebooks' Python cells use.
+ */
 export async function runPython<T = unknown>(source: string, args: readonly string[] = [], timeoutMs = 600_000): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const child = spawn(pythonExecutable(), ["-c", source, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => (out += c));
-    child.stderr.on("data", (c: Buffer) => (err += c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.once("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(exitError(code, signal, err));
-      const last = out.trim().split("\n").pop() ?? "";
-      try {
-        resolve(JSON.parse(last) as T);
-      } catch {
-        reject(new Error(`python printed no JSON on its last line: ${last.slice(0, 200)}`));
-      }
-    });
-  });
+  return parseLastJson<T>(await runCommand(pythonExecutable(), ["-c", source, ...args], { timeoutMs }));
+}
+
+/** The JSON value on the last line of a finished baseline's stdout, or an error with its stderr. */
+export function parseLastJson<T>(output: CommandOutput, what = "python"): T {
+  if (output.exitCode !== 0) throw exitError(output.exitCode, output.signal, output.stderr);
+  const last = lastLine(output.stdout);
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    throw new Error(`${what} printed no JSON on its last line: ${last.slice(0, 200)}`);
+  }
+}
+
+/** The venv's mpiexec (Open MPI from PyPI sits next to its Python), else one on PATH. */
+export function baselineMpiexec(): string {
+  return mpiexecBeside(pythonExecutable()) ?? "mpiexec";
+}
+
+const VERSIONS = `
+import json, platform
+from importlib.metadata import version, PackageNotFoundError
+found = {"python": platform.python_version()}
+for name in ["numpy", "scikit-learn", "dask", "joblib", "mpi4py", "nbconvert", "nbclient", "jupyter_server"]:
+    try:
+        found[name] = version(name)
+    except PackageNotFoundError:
+        pass
+print(json.dumps(found))
+`;
+
+let versions: Promise<Record<string, string>> | undefined;
+
+/** Versions of the baselines, read from the baseline Python itself (and its mpiexec), once per run. */
+export function baselineVersions(): Promise<Record<string, string>> {
+  versions ??= (async () => {
+    const found = await runPython<Record<string, string>>(VERSIONS, [], 60_000).catch(() => ({}) as Record<string, string>);
+    const mpi = await runCommand(baselineMpiexec(), ["--version"], { timeoutMs: 30_000 }).catch(() => undefined);
+    // "mpiexec (Open MPI) 5.0.11" → "Open MPI 5.0.11"
+    const first = mpi?.exitCode === 0 ? lastLine(mpi.stdout.split("\n")[0] ?? "") : "";
+    const library = /\(([^)]+)\)\s+(\S+)/.exec(first);
+    if (library) found[library[1]!] = library[2]!;
+    return found;
+  })();
+  return versions;
+}
+
+/** "scikit-learn 1.9.1, numpy 2.4.6" for the named baselines; a missing one says so. */
+export async function baselineVersion(...names: string[]): Promise<string> {
+  const found = await baselineVersions();
+  return names.map((name) => `${name} ${found[name] ?? "(not installed)"}`).join(", ");
 }
 
 /**

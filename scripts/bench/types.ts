@@ -10,6 +10,8 @@ export interface BenchRow {
   readonly baseline?: number;
   /** The baseline's name, e.g. "Python multiprocessing.Pool.map". */
   readonly baselineName?: string;
+  /** The baseline's version(s), read from the baseline itself, e.g. "scikit-learn 1.9.1, numpy 2.4.6". */
+  readonly baselineVersion?: string;
   /** The goal as a ratio ours / baseline, e.g. "<= 1.0". */
   readonly goal?: string;
   /** Why the baseline is missing, or anything a reader must know to trust the row. */

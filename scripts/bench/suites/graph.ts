@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { compute, da, makeExecutor, makeTask, type Delayed } from "kernel-helpers";
 import { median } from "simple-statistics";
-import { pythonHas, runPython } from "../python";
+import { baselineVersion, pythonHas, runPython } from "../python";
 import type { BenchRow, BenchSuite } from "../types";
 
 const noop = (x: unknown) => x;
@@ -55,6 +55,7 @@ const suite: BenchSuite = {
   async run(ctx) {
     const rows: BenchRow[] = [];
     const hasDask = await pythonHas("dask.array");
+    const daskVersion = await baselineVersion("dask", "numpy");
     const N = ctx.quick ? 10_000 : 100_000;
     const L = 100;
     // Medians of five rounds: single runs of a few seconds moved the ratios by ±0.1 here.
@@ -73,7 +74,7 @@ const suite: BenchSuite = {
       }
       const ours = median(times);
       const dask = hasDask.ok ? median((await runPython<{ us: number[] }>(DASK_OVERHEAD, [String(N), String(L), String(rounds)])).us) : undefined;
-      rows.push({ metric: `scheduler overhead per task, ${N} no-op tasks, threads (median of ${rounds})`, unit: "µs/task", ours, baseline: dask, baselineName: "dask.threaded.get", goal: "<= 0.5", note: hasDask.ok ? undefined : hasDask.reason });
+      rows.push({ metric: `scheduler overhead per task, ${N} no-op tasks, threads (median of ${rounds})`, unit: "µs/task", ours, baseline: dask, baselineName: "dask.threaded.get", baselineVersion: daskVersion, goal: "<= 0.5", note: hasDask.ok ? undefined : hasDask.reason });
     } finally {
       await executor.close();
     }
@@ -98,7 +99,7 @@ const suite: BenchSuite = {
       }
       const ours = median(rates);
       const dask = hasDask.ok ? median((await runPython<{ gbps: number[] }>(DASK_REDUCE, [file, String(n), String(chunk), String(rounds)])).gbps) : undefined;
-      rows.push({ metric: `sum of a file-backed array, ${(n * 8) / 2 ** 30} GiB in ${chunk * 8 / 2 ** 20} MiB chunks, threads (median of ${rounds})`, unit: "GB/s", ours, baseline: dask, baselineName: "dask.array (np.memmap)", goal: ">= 1.0", note: hasDask.ok ? "warm page cache" : hasDask.reason });
+      rows.push({ metric: `sum of a file-backed array, ${(n * 8) / 2 ** 30} GiB in ${chunk * 8 / 2 ** 20} MiB chunks, threads (median of ${rounds})`, unit: "GB/s", ours, baseline: dask, baselineName: "dask.array (np.memmap)", baselineVersion: daskVersion, goal: ">= 1.0", note: hasDask.ok ? "warm page cache" : hasDask.reason });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -12,7 +12,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { GridSearchCV, SVC, cpuCount, loadLibsvm, makeClassification, type ParamSet } from "kernel-helpers";
 import { median } from "simple-statistics";
-import { PythonSession, pythonHas } from "../python";
+import { PythonSession, baselineVersion, pythonHas } from "../python";
 import type { BenchRow, BenchSuite } from "../types";
 
 const paramGrid = { C: [0.001, 10], kernel: ["rbf", "poly"] };
@@ -99,6 +99,7 @@ const suite: BenchSuite = {
     const speedups = (side: readonly Round[]): number[] => side.map((r) => r.serialS / r.parallelS);
     const list = (values: number[]): string => values.map((v) => v.toFixed(2)).join(", ");
     const ofTheirs = (value: (r: Round) => number): number | undefined => (theirs.length > 0 ? median(theirs.map(value)) : undefined);
+    const sklearnVersion = await baselineVersion("scikit-learn", "numpy", "joblib");
     const rows: BenchRow[] = [
       {
         metric: `serial search, ${nSamples} samples, 8 fits + refit (median of ${rounds})`,
@@ -106,6 +107,7 @@ const suite: BenchSuite = {
         ours: median(ours.map((r) => r.serialS)),
         baseline: ofTheirs((r) => r.serialS),
         baselineName: "sklearn GridSearchCV n_jobs=1",
+        baselineVersion: sklearnVersion,
         goal: "<= 1.5",
         note: note ?? bestNote,
       },
@@ -115,6 +117,7 @@ const suite: BenchSuite = {
         ours: median(ours.map((r) => r.parallelS)),
         baseline: ofTheirs((r) => r.parallelS),
         baselineName: "sklearn GridSearchCV n_jobs=-1 (loky processes)",
+        baselineVersion: sklearnVersion,
         note,
       },
       {
@@ -123,6 +126,7 @@ const suite: BenchSuite = {
         ours: median(speedups(ours)),
         baseline: theirs.length > 0 ? median(speedups(theirs)) : undefined,
         baselineName: "sklearn's speedup",
+        baselineVersion: sklearnVersion,
         goal: ">= 1.0",
         note: note ?? `rounds: ours ${list(speedups(ours))}; sklearn ${list(speedups(theirs))}`,
       },

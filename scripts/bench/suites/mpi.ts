@@ -1,10 +1,9 @@
 // `npm run bench -- mpi`: ping-pong latency (8 B) and bandwidth (8 MB), and Allreduce of 1M float64,
-// on 2 ranks: our communicator over threads and over processes against mpi4py (Debian's
-// python3-mpi4py under Open MPI's mpiexec) measured in the same run.
-import { spawn } from "node:child_process";
-import { findMpiexec, mpirun } from "kernel-helpers";
+// on 2 ranks: our communicator over threads and over processes against mpi4py (the venv's, under the
+// venv's Open MPI mpiexec from PyPI) measured in the same run.
+import { mpirun, runCommand } from "kernel-helpers";
 import type { Comm, CommTransport } from "kernel-helpers";
-import { pythonExecutable } from "../python";
+import { baselineMpiexec, baselineVersion, parseLastJson, pythonExecutable } from "../python";
 import type { BenchRow, BenchSuite } from "../types";
 
 interface Measured {
@@ -80,24 +79,10 @@ assert dst[0] == 3
 if rank == 0: print(json.dumps({"latencyUs": lat, "bandwidthMBs": bw, "allreduceMBs": ar}))
 `;
 
-function runMpi4py(reps: { warmup: number; pingpong: number; big: number; allreduce: number }): Promise<Measured> {
-  return new Promise((resolve, reject) => {
-    const root = process.getuid?.() === 0 ? ["--allow-run-as-root"] : [];
-    const child = spawn("mpiexec", [...root, "--oversubscribe", "-n", "2", pythonExecutable(), "-c", PYTHON, String(reps.pingpong), String(reps.big), String(reps.allreduce), String(reps.warmup)], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => (out += c));
-    child.stderr.on("data", (c: Buffer) => (err += c));
-    child.once("error", reject);
-    child.once("close", (code) => {
-      if (code !== 0) return reject(new Error(`mpiexec python exited with ${code}: ${err.trim().split("\n").slice(-3).join(" | ")}`));
-      try {
-        resolve(JSON.parse(out.trim().split("\n").pop() ?? "") as Measured);
-      } catch {
-        reject(new Error(`mpi4py printed no JSON: ${out.slice(-200)}`));
-      }
-    });
-  });
+async function runMpi4py(reps: { warmup: number; pingpong: number; big: number; allreduce: number }): Promise<Measured> {
+  const root = process.getuid?.() === 0 ? ["--allow-run-as-root"] : [];
+  const args = [...root, "--oversubscribe", "-n", "2", pythonExecutable(), "-c", PYTHON, String(reps.pingpong), String(reps.big), String(reps.allreduce), String(reps.warmup)];
+  return parseLastJson<Measured>(await runCommand(baselineMpiexec(), args, { timeoutMs: 600_000 }), "mpiexec python (mpi4py)");
 }
 
 const suite: BenchSuite = {
@@ -107,24 +92,22 @@ const suite: BenchSuite = {
     const reps = quick ? { warmup: 2000, pingpong: 2000, big: 10, allreduce: 10 } : { warmup: 60000, pingpong: 20000, big: 50, allreduce: 50 };
     let baseline: Measured | undefined;
     let missing: string | undefined;
-    if (!findMpiexec()) missing = "mpiexec not found";
-    else {
-      log("mpi4py under mpiexec -n 2");
-      baseline = await runMpi4py(reps).catch((e: Error) => {
-        missing = e.message;
-        return undefined;
-      });
-    }
+    log(`mpi4py under ${baselineMpiexec()} -n 2`);
+    baseline = await runMpi4py(reps).catch((e: Error) => {
+      missing = e.message;
+      return undefined;
+    });
+    const version = await baselineVersion("mpi4py", "Open MPI");
     const rows: BenchRow[] = [];
     for (const transport of ["threads", "processes"] as CommTransport[]) {
       log(`ours over ${transport}`);
       const [m] = (await mpirun(2, measure, { transport, args: [reps] })) as Measured[];
-      const name = "mpi4py (Open MPI, mpiexec -n 2)";
+      const name = "mpi4py (the venv's Open MPI, mpiexec -n 2)";
       const note = missing;
       rows.push(
-        { metric: `ping-pong latency 8 B, Send/Recv (${transport})`, unit: "µs", ours: m!.latencyUs, baseline: baseline?.latencyUs, baselineName: name, goal: "<= 2", note },
-        { metric: `ping-pong bandwidth 8 MB, Send/Recv (${transport})`, unit: "MB/s", ours: m!.bandwidthMBs, baseline: baseline?.bandwidthMBs, baselineName: name, goal: ">= 0.5", note },
-        { metric: `Allreduce 1M float64 (${transport})`, unit: "MB/s", ours: m!.allreduceMBs, baseline: baseline?.allreduceMBs, baselineName: name, goal: ">= 0.5", note },
+        { metric: `ping-pong latency 8 B, Send/Recv (${transport})`, unit: "µs", ours: m!.latencyUs, baseline: baseline?.latencyUs, baselineName: name, baselineVersion: version, goal: "<= 2", note },
+        { metric: `ping-pong bandwidth 8 MB, Send/Recv (${transport})`, unit: "MB/s", ours: m!.bandwidthMBs, baseline: baseline?.bandwidthMBs, baselineName: name, baselineVersion: version, goal: ">= 0.5", note },
+        { metric: `Allreduce 1M float64 (${transport})`, unit: "MB/s", ours: m!.allreduceMBs, baseline: baseline?.allreduceMBs, baselineName: name, baselineVersion: version, goal: ">= 0.5", note },
       );
     }
     return rows;

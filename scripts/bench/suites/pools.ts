@@ -6,7 +6,7 @@ import path from "node:path";
 import Piscina from "piscina";
 import { median } from "simple-statistics";
 import { ProcessPool, ThreadPool, cpuCount } from "kernel-helpers";
-import { pythonExecutable, runPython } from "../python";
+import { baselineVersion, pythonExecutable, runPython } from "../python";
 import type { BenchContext, BenchRow, BenchSuite } from "../types";
 
 interface Sizes {
@@ -146,6 +146,8 @@ const suite: BenchSuite = {
     const workers = cpuCount();
     const noop = (x: number) => x;
     const rows: BenchRow[] = [];
+    const pyVersion = await baselineVersion("python");
+    const piscinaVersion = `piscina ${(JSON.parse(fs.readFileSync(require.resolve("piscina/package.json"), "utf8")) as { version: string }).version}`;
 
     // Python first, so the Node measurements do not compete with it for the cores.
     const py = await measurePython(sizes, workers, log);
@@ -164,6 +166,7 @@ const suite: BenchSuite = {
         ours: (mapMs * 1000) / sizes.mapItems,
         baseline: baseline((p) => (p.map_default_ms * 1000) / sizes.mapItems),
         baselineName: "Python multiprocessing.Pool.map",
+        baselineVersion: pyVersion,
         goal: "<= 1.0",
         note: pyNote,
       });
@@ -194,6 +197,7 @@ const suite: BenchSuite = {
         ours: perTask,
         baseline: (rawMs * 1000) / sizes.tasks,
         baselineName: "raw piscina: Promise.all of run()",
+        baselineVersion: piscinaVersion,
         goal: "<= 1.0",
       });
       rows.push({
@@ -202,6 +206,7 @@ const suite: BenchSuite = {
         ours: perTask,
         baseline: baseline((p) => (p.map_chunk1_ms * 1000) / sizes.tasks),
         baselineName: "Python multiprocessing.Pool.map(chunksize=1)",
+        baselineVersion: pyVersion,
         goal: "<= 1.0",
         note: pyNote,
       });
@@ -221,6 +226,7 @@ const suite: BenchSuite = {
         ours: (ms * 1000) / sizes.processTasks,
         baseline: baseline((p) => (p.executor_ms * 1000) / sizes.processTasks),
         baselineName: "Python ProcessPoolExecutor.map",
+        baselineVersion: pyVersion,
         goal: "<= 1.0",
         note: pyNote,
       });
@@ -247,6 +253,7 @@ const suite: BenchSuite = {
           ours: serialMs / parallelMs,
           baseline: baseline((p) => p.cpu_serial_ms / p.cpu_parallel_ms),
           baselineName: "Python multiprocessing.Pool, same tasks",
+        baselineVersion: pyVersion,
           goal: ">= 1.0",
           note: pyNote ?? `serial ${serialMs.toFixed(0)} ms, parallel ${parallelMs.toFixed(0)} ms`,
         });

@@ -9,7 +9,7 @@ import { median } from "simple-statistics";
 import { jupyterDataDir, projectRoot } from "../../jupyter/paths";
 import type { CodeCell } from "../../notebook/nbformat";
 import { runNotebooks } from "../../runner";
-import { pythonExecutable } from "../python";
+import { baselineVersion, pythonExecutable } from "../python";
 import type { BenchRow, BenchSuite } from "../types";
 
 const notebooks = [
@@ -82,6 +82,7 @@ const suite: BenchSuite = {
         ours: median(ours) / 1000,
         baseline: median(theirs) / 1000,
         baselineName: "jupyter nbconvert --to notebook --execute (one process, same notebooks)",
+        baselineVersion: await baselineVersion("nbconvert", "nbclient"),
         goal: "<= 1.0",
         note: "ours includes starting a jupyter_server; nbconvert starts kernels without a server",
       },
