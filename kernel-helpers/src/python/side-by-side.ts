@@ -70,7 +70,7 @@ export function sideBySideChartSpec(rows: readonly ComparedRow[], options: Chart
   const unit = timeUnit(rows);
   const values = rows.map((r) => {
     const time = r.seconds * unit.factor;
-    const text = `${time.toPrecision(3).replace(/\.?0+$/, "")} ${unit.name}${r.speedup === undefined ? "" : ` · ${r.speedup.toFixed(2)}×`}`;
+    const text = `${Number(time.toPrecision(3))} ${unit.name}${r.speedup === undefined ? "" : ` · ${r.speedup.toFixed(2)}×`}`;
     const label = `${r.language}: ${r.label}`;
     return { language: r.language, label, lines: wrapLabel(label).join("\n"), time, text };
   });
@@ -104,12 +104,13 @@ export function describePython(result: PythonExampleResult): string {
 
 /**
  * Runs the Python original of example `name` and shows it next to `ours`: a table (language, run,
- * workers, time, speed-up, efficiency) and one chart. Resolves with Python's result, or with
- * undefined after printing one sentence when Python, a package, the time limit or the output fails.
+ * workers, time, speed-up, efficiency) and one chart; when Python, a package, the time limit or the
+ * output fails, prints one sentence instead. Resolves to nothing, so a notebook cell ending in it shows
+ * no value (`runPythonExample` gives the numbers).
  *
  * @throws InvalidArgumentError (as a rejection) when `ours` or `name` is wrong: that is the notebook's bug
  */
-export async function showPythonSideBySide(name: string, ours: readonly SideBySideRow[], options: ShowPythonSideBySideOptions = {}): Promise<PythonExampleResult | undefined> {
+export async function showPythonSideBySide(name: string, ours: readonly SideBySideRow[], options: ShowPythonSideBySideOptions = {}): Promise<void> {
   sideBySideRows(ours, []); // bad rows are the notebook's mistake: reject before running Python
   let result: PythonExampleResult;
   try {
@@ -117,7 +118,7 @@ export async function showPythonSideBySide(name: string, ours: readonly SideBySi
   } catch (error) {
     if (!(error instanceof PythonError)) throw error;
     process.stdout.write(`Python side by side skipped: ${error.message}\n`);
-    return undefined;
+    return;
   }
   const rows = sideBySideRows(ours, result.rows);
   const unit = timeUnit(rows);
@@ -134,5 +135,4 @@ export async function showPythonSideBySide(name: string, ours: readonly SideBySi
     { caption: describePython(result), digits: 3 },
   );
   await showSpec(sideBySideChartSpec(rows, { subtitle: describePython(result), ...options }));
-  return result;
 }

@@ -179,4 +179,6 @@ test("sideBySideRows: speed-up against each language's own 1-worker row, efficie
   ]);
   const spec = sideBySideChartSpec(rows) as { data: { values: { text: string }[] } };
   assert.deepEqual(spec.data.values.map((v) => v.text), ["4 s · 1.00×", "2.5 s · 1.60×", "8 s · 1.00×", "8 s · 1.00×"]);
+  const ms = sideBySideChartSpec(sideBySideRows([{ label: "a", seconds: 0.2096 }, { label: "b", seconds: 0.012 }], [])) as { data: { values: { text: string }[] } };
+  assert.deepEqual(ms.data.values.map((v) => v.text), ["210 ms", "12 ms"], "trailing zeros of whole numbers stay");
 });
