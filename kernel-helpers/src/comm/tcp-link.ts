@@ -9,6 +9,7 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { withDeadline } from "../base/deadline";
 import { dieWithParent } from "../base/parent-watch";
 import { CommSetupError } from "./errors";
 import { Lanes, isSharedMemoryDir } from "./file-lane";
@@ -46,22 +47,19 @@ export interface TcpRank {
 }
 
 function connect(address: PeerAddress, timeoutMs: number, what: string): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = address.path ? net.connect({ path: address.path }) : net.connect({ host: address.host, port: address.port });
-    const where = address.path ?? `${address.host}:${address.port}`;
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new CommSetupError(`could not connect to ${what} at ${where} within ${timeoutMs} ms`));
-    }, timeoutMs);
+  const socket = address.path ? net.connect({ path: address.path }) : net.connect({ host: address.host, port: address.port });
+  const where = address.path ?? `${address.host}:${address.port}`;
+  const connected = new Promise<net.Socket>((resolve, reject) => {
     socket.once("connect", () => {
-      clearTimeout(timer);
       socket.setNoDelay(true);
       resolve(socket);
     });
-    socket.once("error", (error) => {
-      clearTimeout(timer);
-      reject(new CommSetupError(`could not connect to ${what} at ${where}: ${error.message}`, { cause: error }));
-    });
+    socket.once("error", (error) => reject(new CommSetupError(`could not connect to ${what} at ${where}: ${error.message}`, { cause: error })));
+  });
+  connected.catch(() => {});
+  return withDeadline(connected, timeoutMs, () => {
+    socket.destroy();
+    return new CommSetupError(`could not connect to ${what} at ${where} within ${timeoutMs} ms`);
   });
 }
 
