@@ -67,12 +67,25 @@ export async function main(args: string[]): Promise<number> {
     console.error(USAGE);
     return parsed ? 2 : 0;
   }
+  // Ctrl-C or a kill: stop the ranks and remove the run's folder before leaving, like mpirun does
+  // (a SIGKILL cannot be caught: then the ranks notice on their own, see tcp-link.ts).
+  const stop = new AbortController();
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signalled = signal;
+    stop.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   try {
-    await mpirunProgram(parsed.n, parsed.program, parsed.options);
+    await mpirunProgram(parsed.n, parsed.program, { ...parsed.options, signal: stop.signal });
     return 0;
   } catch (error) {
     const e = error as Error;
-    console.error(`mpirun: ${e instanceof KernelHelpersError ? `${e.name} (${e.code}): ` : ""}${e.message}`);
-    return 1;
+    console.error(`mpirun: ${e instanceof KernelHelpersError ? `${e.name} (${e.code}): ` : ""}${signalled ? `interrupted by ${signalled}` : e.message}`);
+    return signalled === "SIGINT" ? 130 : signalled === "SIGTERM" ? 143 : 1;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
   }
 }

@@ -90,3 +90,17 @@ describe("a launcher killed by a signal leaves nothing behind", () => {
     }
   });
 });
+
+describe("npx kernel-helpers mpirun interrupted", () => {
+  it("SIGINT to the launcher alone stops the ranks, removes the folder and exits 130", async () => {
+    const { launcher, pids } = await startLauncher([cli, "mpirun", "-n", "2", path.join(__dirname, "fixtures", "busy.js")], 2);
+    let err = "";
+    launcher.stderr!.on("data", (c: Buffer) => (err += c));
+    const code = new Promise<number | null>((resolve) => launcher.once("exit", (c) => resolve(c)));
+    launcher.kill("SIGINT");
+    assert.equal(await code, 130, err);
+    assert.match(err, /interrupted by SIGINT/);
+    assert.ok(pids.every((p) => !alive(p)), `ranks still running: ${pids.filter(alive).join(", ")}`);
+    assert.deepEqual(runFolders(launcher.pid!), []);
+  });
+});
