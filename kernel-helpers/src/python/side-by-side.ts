@@ -24,7 +24,7 @@ export interface ComparedRow {
   readonly label: string;
   readonly seconds: number;
   readonly workers?: number;
-  /** Against the language's own 1-worker (else first) row; only when the rows carry workers. */
+  /** Against the language's own 1-worker (else first) row; only for rows that carry workers. */
   readonly speedup?: number;
   /** speedup / workers. */
   readonly efficiency?: number;
@@ -39,9 +39,10 @@ function compare(language: ComparedRow["language"], rows: readonly SideBySideRow
   const withWorkers = rows.some((r) => r.workers !== undefined);
   const base = rows.find((r) => r.workers === 1) ?? rows[0];
   return rows.map((r) => {
-    if (!withWorkers || base === undefined) return { language, label: r.label, seconds: r.seconds, workers: r.workers };
+    // A row without workers (another size of work, e.g. 07's loop) has no speed-up against the base.
+    if (!withWorkers || base === undefined || r.workers === undefined) return { language, label: r.label, seconds: r.seconds, workers: r.workers };
     const speedup = base.seconds / r.seconds;
-    return { language, label: r.label, seconds: r.seconds, workers: r.workers, speedup, efficiency: r.workers ? speedup / r.workers : undefined };
+    return { language, label: r.label, seconds: r.seconds, workers: r.workers, speedup, efficiency: speedup / r.workers };
   });
 }
 
@@ -62,6 +63,12 @@ export function timeUnit(rows: readonly { seconds: number }[]): { name: "s" | "m
   if (largest >= 1) return { name: "s", factor: 1 };
   if (largest >= 1e-3) return { name: "ms", factor: 1e3 };
   return { name: "µs", factor: 1e6 };
+}
+
+/** Enough decimals that the smallest time keeps 2 significant digits (a ping-pong next to an Allreduce). */
+function tableDigits(times: readonly number[]): number {
+  const smallest = Math.min(...times.filter((t) => t > 0));
+  return Number.isFinite(smallest) ? Math.min(8, Math.max(3, 1 - Math.floor(Math.log10(smallest)))) : 3;
 }
 
 /** Horizontal bars of time, TypeScript's and Python's in two colours, each labelled with time and speed-up. */
@@ -132,7 +139,7 @@ export async function showPythonSideBySide(name: string, ours: readonly SideBySi
       [timeColumn]: r.seconds * unit.factor,
       ...(hasSpeedup ? { "speed-up": r.speedup, efficiency: r.efficiency } : {}),
     })),
-    { caption: describePython(result), digits: 3 },
+    { caption: describePython(result), digits: tableDigits(rows.map((r) => r.seconds * unit.factor)) },
   );
   await showSpec(sideBySideChartSpec(rows, { subtitle: describePython(result), ...options }));
 }

@@ -179,6 +179,8 @@ test("sideBySideRows: speed-up against each language's own 1-worker row, efficie
   ]);
   const spec = sideBySideChartSpec(rows) as { data: { values: { text: string }[] } };
   assert.deepEqual(spec.data.values.map((v) => v.text), ["4 s · 1.00×", "2.5 s · 1.60×", "8 s · 1.00×", "8 s · 1.00×"]);
+  const mixed = sideBySideRows([{ label: "serial", seconds: 3, workers: 1 }, { label: "a bigger loop", seconds: 4 }], []);
+  assert.equal(mixed[1]!.speedup, undefined, "a row without workers gets no speed-up");
   const ms = sideBySideChartSpec(sideBySideRows([{ label: "a", seconds: 0.2096 }, { label: "b", seconds: 0.012 }], [])) as { data: { values: { text: string }[] } };
   assert.deepEqual(ms.data.values.map((v) => v.text), ["210 ms", "12 ms"], "trailing zeros of whole numbers stay");
 });
