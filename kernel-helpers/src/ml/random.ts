@@ -1,54 +1,73 @@
 /**
- * A small seeded random number generator for the data sets and the shuffled K-fold: the role numpy's
- * `RandomState` plays in scikit-learn. The streams differ from numpy's (so the numbers differ), but
- * the distributions are the same, which is what the tests compare.
- *
- * The core is sfc32 (Chris Doty-Humphrey's Small Fast Counting generator, as used by PractRand):
- * 128 bits of state, passes BigCrush, and seeds well from a single integer through splitmix32.
+ * A seeded random number generator for the data sets and the shuffled K-fold: numpy's legacy
+ * `RandomState`, the generator scikit-learn's `check_random_state(seed)` returns. The core is the same
+ * Mersenne Twister (MT19937) seeded the same way (`np.random.RandomState(seed)` for a 32-bit seed), and
+ * each draw consumes the stream as numpy's does (53-bit doubles, the polar method with its spare value,
+ * masked rejection for integers and for `shuffle`), so a seed gives scikit-learn's very numbers:
+ * notebook 05's data and scores are the lecture's.
  */
 import { InvalidArgumentError, describeValue } from "../errors";
 
 /** Anything the ml functions accept as `randomState`: a seed, an existing generator, or none (fresh entropy). */
 export type RandomStateLike = number | RandomState | undefined | null;
 
+const N = 624;
+const M = 397;
+
 /** A seeded pseudo-random generator with the draws `make_classification` needs. */
 export class RandomState {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  private readonly mt = new Uint32Array(N);
+  private index = N;
   private spareNormal: number | undefined;
 
-  /** @param seed a non-negative integer; the same seed gives the same stream on every machine. */
+  /** @param seed an integer in [0, 2³²), as numpy requires; the same seed gives numpy's stream. */
   constructor(seed: number) {
-    if (!Number.isSafeInteger(seed) || seed < 0) {
-      throw new InvalidArgumentError(`Expected \`seed\` to be a non-negative integer, got ${describeValue(seed)}`);
+    if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new InvalidArgumentError(`Expected \`seed\` to be an integer from 0 to 2**32 - 1 (as numpy's), got ${describeValue(seed)}`);
     }
-    // splitmix32 spreads the seed over the four state words so nearby seeds give unrelated streams.
-    let s = (seed ^ Math.floor(seed / 2 ** 32)) >>> 0;
-    const next = (): number => {
-      s = (s + 0x9e3779b9) >>> 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
-    this.a = next();
-    this.b = next();
-    this.c = next();
-    this.d = next();
-    for (let i = 0; i < 12; i++) this.nextUint32();
+    // mt19937_seed: numpy's legacy seeding of an integer (Knuth's multiplier, as init_genrand).
+    this.mt[0] = seed >>> 0;
+    for (let i = 1; i < N; i++) {
+      const prev = this.mt[i - 1]! ^ (this.mt[i - 1]! >>> 30);
+      this.mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
+    }
+  }
+
+  private twist(): void {
+    const mt = this.mt;
+    for (let i = 0; i < N; i++) {
+      const y = (mt[i]! & 0x80000000) | (mt[(i + 1) % N]! & 0x7fffffff);
+      mt[i] = mt[(i + M) % N]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+    }
+    this.index = 0;
   }
 
   /** The next 32 random bits as an unsigned integer. */
   nextUint32(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-    this.d = (this.d + 1) >>> 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
-    this.c = (this.c + t) >>> 0;
-    return t;
+    if (this.index >= N) this.twist();
+    let y = this.mt[this.index++]!;
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+
+  /** A uniform integer in [0, max], by numpy's masked rejection (`random_interval`, used by `shuffle`). */
+  private interval(max: number): number {
+    if (max === 0) return 0;
+    if (max > 0xffffffff) return Math.floor(this.random() * (max + 1));   // beyond 32 bits: not used by the data sets
+    let mask = max;
+    mask |= mask >>> 1;
+    mask |= mask >>> 2;
+    mask |= mask >>> 4;
+    mask |= mask >>> 8;
+    mask |= mask >>> 16;
+    mask >>>= 0;
+    let value: number;
+    do value = (this.nextUint32() & mask) >>> 0;
+    while (value > max);
+    return value;
   }
 
   /** A uniform double in [0, 1) with 53 random bits, like numpy's `random_sample`. */
@@ -88,13 +107,13 @@ export class RandomState {
     if (!Number.isSafeInteger(high) || high <= 0) {
       throw new InvalidArgumentError(`Expected \`high\` to be a positive integer, got ${describeValue(high)}`);
     }
-    return Math.floor(this.random() * high);
+    return this.interval(high - 1);   // numpy's randint(high): the same masked rejection on 32-bit draws
   }
 
-  /** Shuffles `items` in place (Fisher–Yates) and returns it. */
+  /** Shuffles `items` in place (Fisher–Yates from the end, as numpy's `shuffle`) and returns it. */
   shuffle<T extends { length: number; [index: number]: unknown }>(items: T): T {
     for (let i = items.length - 1; i > 0; i--) {
-      const j = Math.floor(this.random() * (i + 1));
+      const j = this.interval(i);
       const tmp = items[i];
       items[i] = items[j];
       items[j] = tmp;

@@ -153,6 +153,54 @@ result = [on_ours, on_theirs]
     assert.ok(Math.abs(mean(oursOnOurs) - mean(sklearnOnItsOwn)) < 0.04, `mean poly score: ours ${mean(oursOnOurs).toFixed(3)}, scikit-learn ${mean(sklearnOnItsOwn).toFixed(3)}`);
   });
 
+  it("draws scikit-learn's very numbers: numpy's MT19937 stream, so X and y equal make_classification's for a seed", async (t) => {
+    if (missing) return t.skip(missing);
+    const cases = [0, 1, 7, 42, 2 ** 32 - 1].map((seed) => ({ seed, nSamples: 1300 }));
+    const ours = cases.map(({ seed, nSamples }) => makeClassification({ nSamples, nFeatures: 4, nInformative: 2, nRedundant: 2, nClustersPerClass: 2, flipY: 0.01, shuffle: true, randomState: seed }));
+    const theirs = await withSklearn<{ X: number[][]; y: number[] }[]>(
+      { cases },
+      `
+from sklearn.datasets import make_classification
+result = []
+for c in data["cases"]:
+    X, y = make_classification(n_samples=c["nSamples"], n_features=4, n_informative=2, n_redundant=2, n_clusters_per_class=2, flip_y=0.01, shuffle=True, random_state=c["seed"])
+    result.append({"X": X.tolist(), "y": y.tolist()})
+`,
+    );
+    ours.forEach((d, i) => {
+      assert.deepEqual(d.y, theirs[i]!.y, `labels, seed ${cases[i]!.seed}`);
+      const worst = Math.max(...d.X.flatMap((row, r) => row.map((v, j) => Math.abs(v - theirs[i]!.X[r]![j]!))));
+      assert.ok(worst < 1e-12, `seed ${cases[i]!.seed}: X differs by up to ${worst}`);
+    });
+  });
+
+  it("gives notebook 05's grid search scikit-learn's cross-validated scores at the notebook's seed", async (t) => {
+    if (missing) return t.skip(missing);
+    const { GridSearchCV, SVC } = await import("kernel-helpers");
+    const { X, y } = makeClassification({ nSamples: 1300, nFeatures: 4, nInformative: 2, nRedundant: 2, nClustersPerClass: 2, flipY: 0.01, shuffle: true, randomState: 0 });
+    const grid = { C: [0.001, 10], kernel: ["rbf", "poly"] };
+    const search = await new GridSearchCV(new SVC(), { paramGrid: grid, cv: 2, nJobs: 1 }).fit(X, y);
+    const theirs = await withSklearn<{ scores: number[]; best: number }>(
+      { grid },
+      `
+from sklearn.datasets import make_classification
+from sklearn.model_selection import GridSearchCV
+from sklearn.svm import SVC
+X, y = make_classification(n_samples=1300, n_features=4, n_informative=2, n_redundant=2, n_clusters_per_class=2, flip_y=0.01, shuffle=True, random_state=0)
+s = GridSearchCV(SVC(), data["grid"], cv=2).fit(X, y)
+result = {"scores": s.cv_results_["mean_test_score"].tolist(), "best": float(s.best_score_)}
+`,
+    );
+    try {
+      // Same data and the same libsvm: the scores agree to the last test point (a tie at a
+      // decision value of ~0 could flip one point in 650, hence the 1/650 margin).
+      search.cvResults.meanTestScore.forEach((score, i) => assert.ok(Math.abs(score - theirs.scores[i]!) <= 1 / 650 + 1e-12, `candidate ${i}: ours ${score}, scikit-learn ${theirs.scores[i]}`));
+      assert.ok(Math.abs(search.bestScore - theirs.best) <= 1 / 650 + 1e-12, `best_score_: ours ${search.bestScore}, scikit-learn ${theirs.best}`);
+    } finally {
+      search.dispose();
+    }
+  });
+
   it("balances by weights like scikit-learn (the last weight inferred)", async (t) => {
     const ours = makeClassification({ nSamples: 3000, weights: [0.8], flipY: 0, randomState: 5 });
     const fraction0 = ours.y.filter((v) => v === 0).length / ours.y.length;
