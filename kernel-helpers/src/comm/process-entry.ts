@@ -7,7 +7,7 @@ import { Comm } from "./comm";
 import { parseAddress, rankEnvironment } from "./environment";
 import { CommSetupError } from "./errors";
 import { serializeError } from "../ship/serialize-error";
-import { reviveRankTask, type RankTask } from "./rank-task";
+import { reviveRankTask, unsendableResult, type RankTask } from "./rank-task";
 import { connectRank } from "./tcp-link";
 
 async function main(): Promise<void> {
@@ -18,7 +18,12 @@ async function main(): Promise<void> {
   try {
     const { fn, args } = reviveRankTask(tcp.task as RankTask);
     const value = await fn(comm, ...args);
-    tcp.finalize(value, comm.counters());
+    try {
+      tcp.finalize(value, comm.counters());
+    } catch (error) {
+      tcp.link.hold(true);
+      tcp.link.report(unsendableResult(value, error));
+    }
   } catch (error) {
     // The coordinator answers with "exit" and stops everyone; hold the sockets until then.
     tcp.link.hold(true);

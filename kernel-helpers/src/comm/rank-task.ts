@@ -4,6 +4,7 @@
  * (ship/), so a rank can receive a helper: `mpirun(4, (comm, exchange) => exchange(comm, …), { args: [exchange] })`.
  * The helper must be self-contained like the rank function itself (or be a module export).
  */
+import { describeValue } from "../errors";
 import { isModuleTask, reviveFunction, shipFunction, type ModuleTask, type ShippedFunction } from "../ship/ship";
 
 /** A function argument on its way to a rank. */
@@ -33,5 +34,14 @@ export function reviveRankTask(rankTask: RankTask): { fn: (...args: any[]) => un
   return {
     fn: reviveFunction(rankTask.task),
     args: rankTask.args.map((a) => (isShippedArgument(a) ? reviveFunction(a.__khShippedFunction) : a)),
+  };
+}
+
+/** The report of a rank whose return value cannot travel back to the launcher (a function, a socket…). */
+export function unsendableResult(value: unknown, error: unknown): { type: "error"; name: string; message: string } {
+  return {
+    type: "error",
+    name: "DataCloneError",
+    message: `its return value (${describeValue(value)}) cannot be sent back to the launcher: ${(error as Error)?.message ?? String(error)}; return plain data (numbers, strings, arrays, objects, Map, typed arrays)`,
   };
 }

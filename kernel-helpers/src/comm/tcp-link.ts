@@ -206,8 +206,9 @@ export async function connectRank(options: TcpRankOptions): Promise<TcpRank> {
     link,
     task: info.task,
     finalize(value, counters) {
-      finished = true;
+      // Throws, sending nothing, when the value does not serialize: the rank is not finished then.
       writeFrame(control, { type: "done", value, ...counters } satisfies RankReport);
+      finished = true;
       for (const s of sockets()) s.end();
       lanes?.lanes.close();
       rings?.close();

@@ -12,7 +12,7 @@ import { Comm } from "./comm";
 import { arrayCode } from "./frames";
 import type { Link } from "./link";
 import type { Envelope, RankReport } from "./protocol";
-import { reviveRankTask, type RankTask } from "./rank-task";
+import { reviveRankTask, unsendableResult, type RankTask } from "./rank-task";
 import { serializeError } from "../ship/serialize-error";
 import { POLL_MS, RingReader, RingWriter, type InboxMemory, type RingRecord } from "./shm-ring";
 import { SendCounter, Sequencer, type Sequenced } from "./sequencer";
@@ -152,9 +152,9 @@ async function main(): Promise<void> {
     const counters = comm.counters();
     try {
       port.postMessage({ type: "done", value, ...counters } satisfies RankReport);
-    } catch {
-      // The return value could not be cloned (a function, say): report done without it.
-      port.postMessage({ type: "done", value: undefined, ...counters } satisfies RankReport);
+    } catch (error) {
+      // Not silently undefined: say which value could not travel back.
+      port.postMessage(unsendableResult(value, error) satisfies RankReport);
     }
   } catch (error) {
     port.postMessage({ type: "error", ...serializeError(error) } satisfies RankReport);

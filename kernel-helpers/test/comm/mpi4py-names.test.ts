@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { CommAbortError, FunctionNotShippableError, Op, mpirun, moduleTask } from "kernel-helpers";
+import { CommAbortError, FunctionNotShippableError, Op, RankFailedError, mpirun, moduleTask } from "kernel-helpers";
 import type { Comm } from "kernel-helpers";
 
 // Self-contained helpers, as a notebook would define them in a cell.
@@ -61,3 +61,14 @@ describe("helper arguments", () => {
     );
   });
 });
+
+for (const transport of ["threads", "processes"] as const) {
+  describe(`return values over ${transport}`, () => {
+    it("a rank's value that cannot travel back fails the run naming the value, instead of arriving as undefined", async () => {
+      await assert.rejects(
+        mpirun(2, async (comm) => (comm.rank === 1 ? function helper() {} : comm.rank), { transport, timeoutMs: 30_000 }),
+        (e: unknown) => e instanceof RankFailedError && e.rank === 1 && /return value \(function helper\) cannot be sent back/.test(e.message),
+      );
+    });
+  });
+}
