@@ -56,6 +56,8 @@ function parse(args: string[]): Parsed | string {
   const program = args[i];
   if (!program) return "no program given";
   if (!Number.isInteger(n) || n < 1) return `-n needs a positive integer, got ${JSON.stringify(String(n))}`;
+  if (timeoutMs !== undefined && !(timeoutMs > 0)) return `--timeout needs a positive number of milliseconds, got ${JSON.stringify(String(timeoutMs))}`;
+  if (!["processes", "mpiexec"].includes(transport)) return `--transport must be processes or mpiexec, got ${JSON.stringify(transport)}`;
   return { n, program, options: { transport, tagOutput, timeoutMs, deadlockDetection, mpiexecArgs, args: args.slice(i + 1) } };
 }
 

@@ -13,6 +13,8 @@ import type { CommWait } from "./errors";
 import { CollectiveMismatchError, CommAbortError, CommTimeoutError, DeadlockError, RankFailedError } from "./errors";
 import type { CollectiveSummary, RankReport, WaitInfo } from "./protocol";
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 interface RankState {
   phase: "running" | "blocked" | "done";
   waits: WaitInfo[];
@@ -47,7 +49,8 @@ export class RunMonitor {
     this.states = Array.from({ length: size }, () => ({ phase: "running" as const, waits: [], sent: 0, received: 0 }));
     this.result = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.result.catch(() => {}); // the launcher awaits it; never an unhandled rejection in between
-    if (options.timeoutMs !== undefined && Number.isFinite(options.timeoutMs)) {
+    // Node fires a timer longer than 2³¹−1 ms at once: such a timeout (over 24 days) means none.
+    if (options.timeoutMs !== undefined && Number.isFinite(options.timeoutMs) && options.timeoutMs <= MAX_TIMER_MS) {
       this.timeoutTimer = setTimeout(() => this.fail(new CommTimeoutError(options.timeoutMs!, this.currentWaits())), options.timeoutMs);
     }
   }

@@ -10,6 +10,7 @@ import { MessageChannel, Worker } from "node:worker_threads";
 import { settlesWithin } from "../base/deadline";
 import { terminate } from "../base/terminate";
 import { InvalidArgumentError, describeValue } from "../errors";
+import { cpuCount } from "../system";
 import type { ModuleTask } from "../ship/ship";
 import type { Comm } from "./comm";
 import { CommSetupError, RankFailedError } from "./errors";
@@ -57,12 +58,31 @@ export interface MpirunOptions {
 /** A rank's function: gets the communicator (and `args`), returns a value sent back to the launcher. */
 export type RankFunction<T> = (comm: Comm, ...args: any[]) => T | Promise<T>;
 
+/** mpiexec may spread ranks over many machines; this is the wire's and the monitor's limit. */
 const MAX_RANKS = 256;
+/**
+ * Ranks on this machine (threads, processes): every one is a V8 instance started up front, so a
+ * typo like n = 1000 must not fork a thousand. Oversubscribing a few times is fine (and taught).
+ */
+export function maxLocalRanks(): number {
+  return Math.max(16, 8 * cpuCount());
+}
 
 function checkOptions(n: number, options: MpirunOptions): CommTransport {
-  if (!Number.isInteger(n) || n < 1 || n > MAX_RANKS) throw new InvalidArgumentError(`Expected \`n\` (the number of ranks) to be an integer 1…${MAX_RANKS}, got ${describeValue(n)}`);
+  if (typeof options !== "object" || options === null) throw new InvalidArgumentError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
   const transport = options.transport ?? "threads";
   if (!["threads", "processes", "mpiexec"].includes(transport)) throw new InvalidArgumentError(`Expected \`transport\` to be "threads", "processes" or "mpiexec", got ${describeValue(transport)}`);
+  const max = transport === "mpiexec" ? MAX_RANKS : maxLocalRanks();
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    const why = transport === "mpiexec" ? "" : ` (on ${transport}, at most 8 per CPU of this machine, ${cpuCount()} CPUs: every rank is started up front)`;
+    throw new InvalidArgumentError(`Expected \`n\` (the number of ranks) to be an integer 1…${max}${why}, got ${describeValue(n)}`);
+  }
+  const t = options.timeoutMs;
+  if (t !== undefined && !(typeof t === "number" && t > 0 && !Number.isNaN(t))) throw new InvalidArgumentError(`Expected \`timeoutMs\` to be a positive number of milliseconds, got ${describeValue(t)}`);
+  if (options.args !== undefined && !Array.isArray(options.args)) throw new InvalidArgumentError(`Expected \`args\` to be an array, got ${describeValue(options.args)}`);
+  if (options.mpiexecArgs !== undefined && !(Array.isArray(options.mpiexecArgs) && options.mpiexecArgs.every((a) => typeof a === "string"))) {
+    throw new InvalidArgumentError(`Expected \`mpiexecArgs\` to be an array of strings, got ${describeValue(options.mpiexecArgs)}`);
+  }
   return transport;
 }
 
