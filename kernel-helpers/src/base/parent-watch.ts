@@ -13,6 +13,8 @@ export const PARENT_CHECK_MS = 250;
 export interface ParentWatchOptions {
   /** Files or folders to remove (recursively) before dying, e.g. shared-memory files the parent would have removed. */
   readonly cleanup?: readonly string[];
+  /** Processes to SIGKILL before dying: children that cannot watch for themselves (a redis-server). */
+  readonly kill?: readonly number[];
 }
 
 /** Starts the watchdog; once per process (later calls do nothing). */
@@ -27,9 +29,10 @@ export function dieWithParent(options: ParentWatchOptions = {}): void {
     setInterval(() => {
       if (process.ppid === workerData.parent) return;
       for (const p of workerData.cleanup) { try { fs.rmSync(p, { recursive: true, force: true }); } catch {} }
+      for (const pid of workerData.kill) { try { process.kill(pid, "SIGKILL"); } catch {} }
       process.kill(process.pid, "SIGKILL");
     }, ${PARENT_CHECK_MS});`;
-  new Worker(source, { eval: true, workerData: { parent, cleanup: [...(options.cleanup ?? [])] }, resourceLimits: { maxOldGenerationSizeMb: 8 } }).unref();
+  new Worker(source, { eval: true, workerData: { parent, cleanup: [...(options.cleanup ?? [])], kill: [...(options.kill ?? [])] }, resourceLimits: { maxOldGenerationSizeMb: 8 } }).unref();
 }
 
 let started = false;

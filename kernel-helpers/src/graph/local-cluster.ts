@@ -29,6 +29,8 @@ export interface LocalCluster {
   readonly url: string;
   /** The workers' process ids. */
   readonly workerPids: number[];
+  /** The process id of the Node process that supervises redis-server (it dies with this process). */
+  readonly redisSupervisorPid: number;
   /** Stops the workers, then Redis. */
   close(): Promise<void>;
 }
@@ -85,8 +87,9 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
   if (!redisServerAvailable()) throw new ClusterError("startLocalCluster: redis-server is not installed (apt install redis-server)");
   const port = await freePort();
   const password = crypto.randomBytes(24).toString("hex");
-  // "-" makes redis-server read its config from stdin: the password stays off its command line.
-  const redis = spawn("redis-server", ["-"], { stdio: ["pipe", "ignore", "inherit"] });
+  // Through a supervisor that kills Redis if this process dies (redis-supervisor.ts); "-" makes
+  // redis-server read its config from stdin, so the password stays off its command line.
+  const redis = spawn(process.execPath, [path.join(__dirname, "redis-supervisor.js")], { stdio: ["pipe", "ignore", "inherit"] });
   redis.stdin!.end([`port ${port}`, "bind 127.0.0.1", "protected-mode yes", `requirepass ${password}`, 'save ""', "appendonly no", ""].join("\n"));
   const children: ChildProcess[] = [];
   const close = async () => {
@@ -110,5 +113,5 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     await close();
     throw error;
   }
-  return { url, workerPids: children.map((c) => c.pid!), close };
+  return { url, workerPids: children.map((c) => c.pid!), redisSupervisorPid: redis.pid!, close };
 }

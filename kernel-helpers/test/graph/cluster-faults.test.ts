@@ -112,10 +112,10 @@ describe("cluster scheduler faults", { timeout: 90_000 }, () => {
     const password = decodeURIComponent(url.password);
     assert.ok(password.length >= 32, "no generated password");
     const parentOf = (pid: string) => fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[1];
-    const redisPid = Number(fs.readdirSync("/proc").find((p) => /^\d+$/.test(p) && cmdline(Number(p)).startsWith("redis-server") && parentOf(p) === String(process.pid)));
+    const redisPid = Number(fs.readdirSync("/proc").find((p) => /^\d+$/.test(p) && cmdline(Number(p)).startsWith("redis-server") && parentOf(p) === String(cluster.redisSupervisorPid)));
     try {
       assert.ok(redisPid > 0, "redis-server not found among this process's children");
-      for (const pid of [redisPid, ...cluster.workerPids]) assert.ok(!cmdline(pid).includes(password), `the password is on the command line of ${pid}: ${cmdline(pid)}`);
+      for (const pid of [redisPid, cluster.redisSupervisorPid, ...cluster.workerPids]) assert.ok(!cmdline(pid).includes(password), `the password is on the command line of ${pid}: ${cmdline(pid)}`);
       // Anyone on this machine may connect; without the password Redis refuses every command.
       assert.match(await redisReply(Number(url.port), "PING"), /^-NOAUTH/);
       assert.match(await redisReply(Number(url.port), "AUTH wrong-password"), /^-(WRONGPASS|ERR)/);
@@ -124,6 +124,26 @@ describe("cluster scheduler faults", { timeout: 90_000 }, () => {
     } finally {
       await cluster.close();
     }
-    for (const pid of [redisPid, ...cluster.workerPids]) assert.ok(!alive(pid), `process ${pid} is still running after close`);
+    for (const pid of [redisPid, cluster.redisSupervisorPid, ...cluster.workerPids]) assert.ok(!alive(pid), `process ${pid} is still running after close`);
+  });
+
+  it("startLocalCluster: Redis and the workers die with the process that started them, even by SIGKILL", { skip: hasRedis ? false : "redis-server is not installed" }, async () => {
+    const owner = spawn(process.execPath, [path.join(__dirname, "fixtures", "cluster-then-wait.js")], { stdio: ["ignore", "pipe", "inherit"] });
+    const pids = await new Promise<number[]>((resolve, reject) => {
+      let out = "";
+      owner.stdout!.on("data", (c: Buffer) => {
+        out += c;
+        const m = /pids ([\d ]+)\n/.exec(out);
+        if (m) resolve(m[1]!.trim().split(" ").map(Number));
+      });
+      owner.once("exit", (code) => reject(new Error(`exited with ${code}: ${out}`)));
+    });
+    assert.equal(pids.length, 4);
+    assert.ok(pids.every((p) => p > 0 && alive(p)), `not all running: ${pids}`);
+    owner.kill("SIGKILL");
+    let left = pids;
+    for (const end = Date.now() + 5000; Date.now() < end && left.length > 0; await new Promise((r) => setTimeout(r, 100))) left = pids.filter(alive);
+    for (const p of left) process.kill(p, "SIGKILL");
+    assert.deepEqual(left, [], `still running after their owner died: ${left.map((p) => `${p} ${cmdline(p)}`).join("; ")}`);
   });
 });
