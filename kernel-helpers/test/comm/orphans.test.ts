@@ -8,18 +8,11 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import { mpirun } from "kernel-helpers";
 import { leftoverRanks } from "./helpers";
+import { alive } from "../processes";
 
 const cli = path.resolve(__dirname, "../../dist/cli.js");
 const shm = fs.existsSync("/dev/shm") ? "/dev/shm" : os.tmpdir();
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
 
 /** The run folders of launcher `pid`. */
 function runFolders(pid: number): string[] {

@@ -7,6 +7,7 @@ import net from "node:net";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { compute, delayed, startLocalCluster } from "kernel-helpers";
+import { alive, cmdline } from "../processes";
 
 const CLI = path.resolve(__dirname, "..", "..", "dist", "cli.js");
 const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
@@ -26,22 +27,7 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
 
-function cmdline(pid: number): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
-  } catch {
-    return "";
-  }
-}
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
-  }
-}
 
 /** Sends Redis one command over a raw socket; resolves to its first reply line. */
 function redisReply(port: number, command: string): Promise<string> {
