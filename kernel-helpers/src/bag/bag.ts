@@ -1,7 +1,7 @@
 /**
  * Bags (dask.bag): a collection of any values cut into partitions, for text and semi-structured
- * data. `map`, `filter`, `flatten` are lazy and fused per partition; `frequencies` and `foldby`
- * reduce each partition, then merge the partials in a tree.
+ * data. `map`, `filter`, `flatten` and `product` are lazy and fused per partition; `frequencies`,
+ * `topk` and `foldby` reduce each partition, then merge the partials in a tree.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -20,6 +20,8 @@ const COUNT = moduleTask(KERNELS, "countPartition");
 const MERGE_COUNTS = moduleTask(KERNELS, "mergeCounts");
 const FOLD = moduleTask(KERNELS, "foldPartition");
 const COMBINE_FOLDS = moduleTask(KERNELS, "combineFolds");
+const TOPK = moduleTask(KERNELS, "topkPartition");
+const MERGE_TOPK = moduleTask(KERNELS, "mergeTopk");
 const SPLIT_EVERY = 8;
 
 type Fn<A extends unknown[], R> = ((...args: A) => R) | ModuleTask;
@@ -84,11 +86,37 @@ export class Bag<T = unknown> implements Computable<T[]> {
     return new Bag<U>(`flatten-${tokenize(this.name)}`, this.recipes.map((a) => ({ op: "flatten", a })));
   }
 
-  /** `[value, count]` pairs of the distinct elements, most frequent first (a `Delayed`). */
-  frequencies(): Delayed<[T, number][]> {
+  /**
+   * Every pair `[x, y]` of an element of this bag and one of `other` (dask's `product`, the nested
+   * for loop as a bag): one partition per pair of partitions, so `n × m` partitions.
+   */
+  product<U>(other: Bag<U>): Bag<[T, U]> {
+    if (!(other instanceof Bag)) throw new InvalidArgumentError(`Bag.product: expected a bag, received ${describeValue(other)}`);
+    const recipes = this.recipes.flatMap((a) => other.recipes.map((b): PartitionRecipe => ({ op: "product", a, b })));
+    return new Bag<[T, U]>(`product-${tokenize(this.name, other.name)}`, recipes);
+  }
+
+  /**
+   * `[value, count]` pairs of the distinct elements, most frequent first: a bag of one partition, so
+   * it chains (`.frequencies().topk(10, (p) => p[1])`, as in dask) and computes to the list of pairs.
+   */
+  frequencies(): Bag<[T, number]> {
     const token = tokenize(this.name, "frequencies");
     const parts = this.recipes.map((r, i) => makeTask(blockKey(`frequencies-partial-${token}`, i), COUNT, [r], "count"));
-    return mergeTree(`frequencies-${token}`, MERGE_COUNTS, parts, [], "frequencies") as Delayed<[T, number][]>;
+    return single(`frequencies-${token}`, mergeTree(`frequencies-${token}`, MERGE_COUNTS, parts, [], "frequencies") as Delayed<[T, number][]>);
+  }
+
+  /**
+   * The `k` largest elements, largest first (by `key(x)` when given, else by the elements themselves;
+   * ties keep the bag's order): each partition keeps its own top `k`, then the partials are merged in
+   * a tree, so only `k` elements per partition travel. A bag of one partition, as dask's `topk`.
+   */
+  topk(k: number, key?: ((x: T) => unknown) | ModuleTask): Bag<T> {
+    if (!Number.isInteger(k) || k < 0) throw new InvalidArgumentError(`Bag.topk: k must be a non-negative integer, received ${describeValue(k)}`);
+    const shippedKey = key === undefined ? null : shipFunction(key, "Bag.topk key");
+    const token = tokenize(this.name, "topk", k, shippedKey);
+    const parts = this.recipes.map((r, i) => makeTask(blockKey(`topk-partial-${token}`, i), TOPK, [r, k, shippedKey], "topk"));
+    return single(`topk-${token}`, mergeTree(`topk-${token}`, MERGE_TOPK, parts, [k, shippedKey], "topk") as Delayed<T[]>);
   }
 
   /**
@@ -131,6 +159,11 @@ export class Bag<T = unknown> implements Computable<T[]> {
       rebuild: (persisted) => new Bag<T>(this.name, persisted.map((d) => ({ op: "items", value: d }))),
     };
   }
+}
+
+/** A bag whose one partition is the value of `partition` (the result of a reduction). */
+function single<T>(name: string, partition: Delayed<T[]>): Bag<T> {
+  return new Bag<T>(name, [{ op: "items", value: partition }]);
 }
 
 /** Options of {@link fromSequence}. */

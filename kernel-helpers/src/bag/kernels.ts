@@ -12,7 +12,8 @@ export type PartitionRecipe =
   | { readonly op: "text"; readonly path: string }
   | { readonly op: "map"; readonly fn: ShippedFunction; readonly a: PartitionRecipe }
   | { readonly op: "filter"; readonly fn: ShippedFunction; readonly a: PartitionRecipe }
-  | { readonly op: "flatten"; readonly a: PartitionRecipe };
+  | { readonly op: "flatten"; readonly a: PartitionRecipe }
+  | { readonly op: "product"; readonly a: PartitionRecipe; readonly b: PartitionRecipe };
 
 /** Produces the partition's items. */
 export function evalPartition(recipe: PartitionRecipe): unknown[] {
@@ -40,6 +41,11 @@ export function evalPartition(recipe: PartitionRecipe): unknown[] {
         else throw new TypeError(`Bag.flatten: every element must be iterable, found ${typeof x}`);
       }
       return out;
+    }
+    case "product": {
+      const left = evalPartition(recipe.a);
+      const right = evalPartition(recipe.b);
+      return left.flatMap((x) => right.map((y) => [x, y]));
     }
   }
 }
@@ -77,4 +83,22 @@ export function combineFolds(parts: readonly Map<unknown, unknown>[], combine: S
   const total = new Map<unknown, unknown>();
   for (const part of parts) for (const [k, v] of part) total.set(k, total.has(k) ? c(total.get(k), v) : v);
   return finish ? [...total] : total;
+}
+
+/** Sorts `items` largest first by `key` (stable: ties keep their order) and keeps the first `k`. */
+function largest(items: unknown[], k: number, key: ShippedFunction | null): unknown[] {
+  const by = key === null ? (x: unknown) => x : reviveFunction(key);
+  const keyed = items.map((x) => [by(x) as number | string, x] as const);
+  keyed.sort((a, b) => (b[0] > a[0] ? 1 : b[0] < a[0] ? -1 : 0));
+  return keyed.slice(0, k).map((pair) => pair[1]);
+}
+
+/** A partition's `k` largest items. */
+export function topkPartition(recipe: PartitionRecipe, k: number, key: ShippedFunction | null): unknown[] {
+  return largest(evalPartition(recipe), k, key);
+}
+
+/** Merges partial top-k lists (in partition order, so ties keep the bag's order). */
+export function mergeTopk(parts: readonly unknown[][], k: number, key: ShippedFunction | null, _finish: boolean): unknown[] {
+  return largest(parts.flat(), k, key);
 }
