@@ -138,6 +138,17 @@ async function measurePython(sizes: Sizes, workers: number, log: BenchContext["l
   }
 }
 
+/** piscina's version from its package.json (its "exports" hide the file from require.resolve). */
+function piscinaPackageVersion(): string {
+  for (let dir = path.dirname(require.resolve("piscina")); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, "package.json");
+    if (!fs.existsSync(file)) continue;
+    const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
+    if (pkg.name === "piscina") return pkg.version ?? "?";
+  }
+  return "?";
+}
+
 const suite: BenchSuite = {
   name: "pools",
   description: "ThreadPool / ProcessPool overhead and speedup vs raw piscina and Python multiprocessing",
@@ -147,7 +158,7 @@ const suite: BenchSuite = {
     const noop = (x: number) => x;
     const rows: BenchRow[] = [];
     const pyVersion = await baselineVersion("python");
-    const piscinaVersion = `piscina ${(JSON.parse(fs.readFileSync(require.resolve("piscina/package.json"), "utf8")) as { version: string }).version}`;
+    const piscinaVersion = `piscina ${piscinaPackageVersion()}`;
 
     // Python first, so the Node measurements do not compete with it for the cores.
     const py = await measurePython(sizes, workers, log);
