@@ -46,11 +46,12 @@ test("Node older than 20 stops setup with one sentence naming what is missing", 
   assert.match(lines[0], /Node\.js 20 or newer is needed, this is v18\.19\.0/);
 });
 
-test("a Python without Jupyter stops setup with one sentence saying what to install", () => {
+test("a JUPYTER_PYTHON that does not run stops setup with one sentence saying what to install or unset", () => {
   const r = runSetup({ JUPYTER_PYTHON: "/nonexistent/python3" });
   assert.equal(r.status, 1);
   const lines = r.stderr.trim().split("\n").filter((l) => l.startsWith("setup:"));
   assert.equal(lines.length, 1);
-  assert.match(lines[0], /JUPYTER_PYTHON is set to \/nonexistent\/python3, which does not run or lacks Jupyter/);
-  assert.match(lines[0], /pip install jupyterlab/);
+  assert.match(lines[0], /JUPYTER_PYTHON is set to \/nonexistent\/python3, which does not run/);
+  assert.match(lines[0], /-m pip install -r requirements\.txt/);
+  assert.match(lines[0], /unset JUPYTER_PYTHON/);
 });

@@ -5,6 +5,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
+import path from "node:path";
+import { KernelHelpersError } from "kernel-helpers";
 import { jupyterConfigDir, jupyterDataDir, jupyterRuntimeDir, readJupyterEnv } from "./paths";
 
 export type JupyterApp = "server" | "notebook" | "lab";
@@ -59,27 +61,67 @@ export async function freePort(): Promise<number> {
 // Jupyter runs under a small Python watchdog that reads our pipe on its stdin: when this Node process
 // dies, even by SIGKILL, the pipe closes and the watchdog stops the server, so no server is orphaned.
 // Everything else (signals, exit code) passes through; the server stays in the watchdog's process group.
+// The pipe is read with os.read on the raw descriptor, and the watchdog leaves by os._exit: a daemon
+// thread blocked in sys.stdin.buffer.read() holds that buffer's lock, and the interpreter's shutdown then
+// dies with "Fatal Python error: _enter_buffered_busy" on every stop.
 const WATCHDOG = `
-import signal, subprocess, sys, threading
+import os, signal, subprocess, sys, threading
 server = subprocess.Popen([sys.executable] + sys.argv[1:], stdin=subprocess.DEVNULL)
 def stop(*_):
     if server.poll() is None:
         server.terminate()
 def watch():
-    sys.stdin.buffer.read()
+    while os.read(0, 65536):
+        pass
     stop()
     try:
         server.wait(10)
     except subprocess.TimeoutExpired:
         server.kill()
 threading.Thread(target=watch, daemon=True).start()
-signal.signal(signal.SIGTERM, stop)
-signal.signal(signal.SIGINT, stop)
-sys.exit(server.wait())
+for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+    signal.signal(getattr(signal, name), stop)
+code = server.wait()
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(code if code >= 0 else 128 - code)
 `;
 
-/** How long the server waits for a new kernel's first kernel_info reply before it opens a websocket anyway. */
-const KERNEL_INFO_TIMEOUT_S = 10;
+/** Our Jupyter config (scripts/jupyter/config/jupyter_server_config.py: the kernel_info timeout). */
+const PROJECT_CONFIG_PATH = path.join(__dirname, "config");
+
+/** The server could not listen on the port it was given (another server, or anything else, has it). */
+export class PortInUseError extends KernelHelpersError {
+  constructor(readonly port: number) {
+    super("ERR_PORT_IN_USE", `port ${port} on 127.0.0.1 is already in use (another Jupyter server, or another program): stop that one, or pick a free port with \`npm start -- --port N\`.`);
+  }
+}
+
+/** The server exited, or never answered, before it was up; `log` holds its last lines. */
+export class JupyterStartError extends KernelHelpersError {
+  constructor(message: string, readonly log: readonly string[]) {
+    super("ERR_JUPYTER_START", message);
+  }
+}
+
+/** Whether something accepts connections on 127.0.0.1:port right now. */
+export async function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.once("error", () => resolve(true));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(false)));
+  });
+}
+
+/**
+ * The project-local runtime folder (connection files, server info files with the token), mode 0700 as
+ * Jupyter makes its own; a folder an older set-up made 0755 is tightened too.
+ */
+export function ensurePrivateRuntimeDir(dir: string = jupyterRuntimeDir): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
+}
 
 const running = new Set<ChildProcess>();
 function killAllOnExit(): void {
@@ -101,25 +143,22 @@ export async function startJupyterServer(options: StartServerOptions): Promise<R
   // jupyter_server, JupyterLab 4 and Notebook 7 are all configured through jupyter_server's ServerApp.
   const cls = "ServerApp";
   const module = app === "server" ? "jupyter_server" : app === "lab" ? "jupyterlab" : "notebook";
+  // The token never goes on the command line, where every local user reads it with `ps`: Jupyter reads
+  // JUPYTER_TOKEN from its environment (readable by this user only, /proc/PID/environ is 0400).
   const args = [
     "-m", module,
     `--${cls}.ip=127.0.0.1`,
     `--${cls}.port=${port}`,
     `--${cls}.port_retries=0`,
-    `--${cls}.token=${token}`,
     `--${cls}.open_browser=${options.openBrowser ? "True" : "False"}`,
     `--${cls}.root_dir=${options.rootDir}`,
     ...(process.getuid?.() === 0 ? ["--allow-root"] : []),
-    // Before it opens a client's websocket, the server asks a new kernel for kernel_info once and
-    // waits up to this long. tslab now and then drops that one request (a shell message that arrives
-    // while its iopub socket is still binding fails with EBUSY), so every client waited the default
-    // 60 s: whole CI runs failed on it. Set here, not on MappingKernelManager, so that a restart still
-    // allows a slow kernel its 60 s. A dict literal, because traitlets reads `key=value` as a string.
-    `--${cls}.tornado_settings={"kernel_info_timeout": ${KERNEL_INFO_TIMEOUT_S}}`,
     ...(options.extraArgs ?? []),
   ];
+  if (await portTaken(port)) throw new PortInUseError(port);
   fs.mkdirSync(jupyterConfigDir, { recursive: true });
-  fs.mkdirSync(jupyterRuntimeDir, { recursive: true });
+  ensurePrivateRuntimeDir();
+  const configPath = [PROJECT_CONFIG_PATH, process.env.JUPYTER_CONFIG_PATH].filter(Boolean).join(path.delimiter);
   const child = spawn(env.python, ["-c", WATCHDOG, ...args], {
     cwd: options.rootDir,
     // Its own process group, so stop() reaches the kernels it started too.
@@ -129,9 +168,11 @@ export async function startJupyterServer(options: StartServerOptions): Promise<R
       ...process.env,
       JUPYTER_PATH: jupyterDataDir,
       JUPYTER_CONFIG_DIR: jupyterConfigDir,
+      JUPYTER_CONFIG_PATH: configPath,
       JUPYTER_RUNTIME_DIR: jupyterRuntimeDir,
       PYTHONUNBUFFERED: "1",
       ...options.env,
+      JUPYTER_TOKEN: token,
     },
   });
   running.add(child);
@@ -183,7 +224,9 @@ export async function startJupyterServer(options: StartServerOptions): Promise<R
   void exited.then((code) => (exitCode = code));
   for (;;) {
     if (exitCode !== undefined) {
-      throw new Error(`Jupyter (${module}) exited with code ${exitCode} before answering on ${baseUrl}:\n${log.slice(-15).join("\n")}`);
+      // Someone took the port between our probe and Jupyter's bind: the same one sentence.
+      if (await portTaken(port)) throw new PortInUseError(port);
+      throw new JupyterStartError(`Jupyter (${module}) exited with code ${exitCode} before answering on ${baseUrl}:\n${log.slice(-15).join("\n")}`, log.slice(-15));
     }
     try {
       const response = await fetch(`${baseUrl}/api/status`, { headers: { Authorization: `token ${token}` } });
@@ -193,10 +236,10 @@ export async function startJupyterServer(options: StartServerOptions): Promise<R
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`Jupyter (${module}) did not answer on ${baseUrl} within ${options.startTimeoutMs ?? 60000} ms:\n${log.slice(-15).join("\n")}`);
+      throw new JupyterStartError(`Jupyter (${module}) did not answer on ${baseUrl} within ${options.startTimeoutMs ?? 60000} ms:\n${log.slice(-15).join("\n")}`, log.slice(-15));
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const path = app === "lab" ? "/lab" : app === "notebook" ? "/tree" : "";
-  return { baseUrl, token, pid: child.pid!, browserUrl: `${baseUrl}${path}?token=${token}`, exited, stop };
+  const appPath = app === "lab" ? "/lab" : app === "notebook" ? "/tree" : "";
+  return { baseUrl, token, pid: child.pid!, browserUrl: `${baseUrl}${appPath}?token=${token}`, exited, stop };
 }
