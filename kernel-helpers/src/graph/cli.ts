@@ -122,8 +122,9 @@ export async function main(args: string[]): Promise<number> {
   ready.catch(() => {});
   await Promise.race([stopped, ready.then(() => stopped)]);
   // A clean close waits for running tasks and for Redis to acknowledge; with Redis gone it would
-  // wait for reconnection attempts. Give it a moment, then force it, then leave regardless
-  // (the command's caller exits the process).
-  if (!(await settlesWithin(worker.close(), STOP_GRACE_MS))) await settlesWithin(worker.close(true), 1000);
+  // wait for reconnection attempts (a minute), and the tasks could not report anyway: then force
+  // it at once. Either way, leave after a bounded time (the command's caller exits the process).
+  const reachable = await probeRedis(connection, 500).then(() => true, () => false);
+  if (!reachable || !(await settlesWithin(worker.close(), STOP_GRACE_MS))) await settlesWithin(worker.close(true), 1000);
   return 0;
 }

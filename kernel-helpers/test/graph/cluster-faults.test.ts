@@ -132,4 +132,28 @@ describe("cluster scheduler faults", { timeout: 90_000 }, () => {
     for (const p of left) process.kill(p, "SIGKILL");
     assert.deepEqual(left, [], `still running after their owner died: ${left.map((p) => `${p} ${cmdline(p)}`).join("; ")}`);
   });
+
+  it("Redis dying in the middle of a compute rejects it (ClusterError inside) and the process lives on", { skip: hasRedis ? false : "redis-server is not installed" }, async () => {
+    const port = await freePort();
+    const redis = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    const url = `redis://127.0.0.1:${port}`;
+    const worker = spawn(process.execPath, [CLI, "worker"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, KERNEL_HELPERS_REDIS: url } });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let out = "";
+        worker.stdout!.on("data", (c: Buffer) => ((out += c), out.includes(" ready:") && resolve()));
+        worker.once("exit", (code) => reject(new Error(`worker exited with ${code}: ${out}`)));
+      });
+      const child = spawn(process.execPath, [path.join(__dirname, "fixtures", "redis-dies.js"), url, String(redis.pid)], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout!.on("data", (c: Buffer) => (out += c));
+      child.stderr!.on("data", (c: Buffer) => (out += c));
+      assert.equal(await exited(child), 0, out);
+      assert.match(out, /^rejected .*ClusterError/m);
+      assert.match(out, /still alive/);
+    } finally {
+      worker.kill("SIGKILL");
+      redis.kill("SIGKILL");
+    }
+  });
 });
