@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import { CollectiveMismatchError, mpirun } from "kernel-helpers";
 import type { Comm } from "kernel-helpers";
-import { leftoverRanks } from "./helpers";
+import { leftoverRanks, mpiexecMissing } from "./helpers";
 
 // Self-contained: shipped to the ranks as source. `mix` picks the wrong program.
 async function mismatched(comm: Comm, mix: string) {
@@ -64,6 +64,15 @@ for (const transport of ["threads", "processes"] as const) {
     });
   });
 }
+
+describe("mismatched collectives over mpiexec", { skip: mpiexecMissing }, () => {
+  for (const mix of ["bcast/reduce", "reduce/bcast", "roots"]) {
+    it(`${mix}: a CollectiveMismatchError`, async () => {
+      await assert.rejects(mpirun(3, mismatched, { transport: "mpiexec", args: [mix], timeoutMs: 60_000 }), (e: unknown) => e instanceof CollectiveMismatchError);
+      assert.deepEqual(leftoverRanks(), []);
+    });
+  }
+});
 
 describe("npx kernel-helpers mpirun with mismatched collectives", () => {
   const cli = path.resolve(__dirname, "../../dist/cli.js");
