@@ -42,8 +42,8 @@ after(async () => {
   await connection?.close();
 });
 
-async function run(file: string): Promise<{ result: NotebookResult; lines: { cell: number; line: string }[] }> {
-  const result = await runNotebook(file, { connection, outputDir, parameters: { TIME_SCALE: 0.1 } });
+async function run(file: string, allowFailedChecks = false): Promise<{ result: NotebookResult; lines: { cell: number; line: string }[] }> {
+  const result = await runNotebook(file, { connection, outputDir, parameters: { TIME_SCALE: 0.1 }, allowFailedChecks });
   assert.ok(result.notebook, `${file} could not be read`);
   return { result, lines: printedLines(result.notebook) };
 }
@@ -66,10 +66,11 @@ const sources = [...notebooksIn(notebooksDir).filter((f) => !f.endsWith("00-chec
 describe("instructor notebooks: every cell runs, every self-check ✔", () => {
   for (const file of sources) {
     test(path.relative(notebooksDir, file), async () => {
-      const { result, lines } = await run(file);
-      assert.equal(result.status, "passed", describeFailure(result));
-      const failed = lines.filter((l) => l.line.includes("✘"));
+      const { result } = await run(file);
+      // The runner fails a notebook on its first ✘ line and lists every one.
+      const failed = result.failedChecks.map((c) => ({ cell: c.cellIndex, line: c.line }));
       assert.deepEqual(failed, [], `self-checks failed: ${failed.map((l) => `cell ${l.cell}: ${l.line}`).join("; ")}`);
+      assert.equal(result.status, "passed", describeFailure(result));
     });
   }
 });
@@ -77,7 +78,8 @@ describe("instructor notebooks: every cell runs, every self-check ✔", () => {
 describe("student notebooks: run to the end, only exercise stubs raise", () => {
   for (const file of notebooksIn(path.join(notebooksDir, "student"))) {
     test(path.relative(notebooksDir, file), async () => {
-      const { result, lines } = await run(file);
+      // Unfilled on purpose: their exercise checks print ✘.
+      const { result, lines } = await run(file, true);
       assert.equal(result.status, "passed", describeFailure(result));
       const nb = result.notebook!;
       const lastCode = nb.cells.map((c, i) => (c.cell_type === "code" ? i : -1)).filter((i) => i >= 0).pop();

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { KernelHelpersError } from "kernel-helpers";
 
 export type MultilineString = string | string[];
 
@@ -34,11 +35,10 @@ export interface Notebook {
 /** The kernelspec every course notebook names: the project-local tslab kernel. */
 export const TSLAB_KERNELSPEC = { name: "tslab", display_name: "TypeScript", language: "typescript" } as const;
 
-export class NotebookFormatError extends Error {
-  readonly code = "ERR_NOTEBOOK_FORMAT";
-  constructor(readonly file: string, message: string) {
-    super(`${file}: ${message}`);
-    this.name = "NotebookFormatError";
+/** A file is not a notebook the tools can read; `detail` says why without the file name. */
+export class NotebookFormatError extends KernelHelpersError {
+  constructor(readonly file: string, readonly detail: string) {
+    super("ERR_NOTEBOOK_FORMAT", `${file}: ${detail}`);
   }
 }
 

@@ -1,7 +1,10 @@
 // `npm run notebooks -- [paths or globs] [options]`: parses the command line, runs the notebooks,
 // prints progress and a summary, and exits 0 only when every notebook passed (2 for bad arguments).
 import { parseArgs } from "node:util";
-import { InvalidArgumentError } from "./errors";
+import { InvalidArgumentError, NotebookOutsideRootError, OutputIsInputError, ParameterTypeError } from "./errors";
+
+/** Errors that mean "the command line asks for something the runner refuses": exit 2, like a bad flag. */
+const refusals = [InvalidArgumentError, OutputIsInputError, ParameterTypeError, NotebookOutsideRootError];
 import { resolveNotebookPaths, runNotebooks } from "./index";
 import { parseParameterValue } from "./parameters";
 import { progressHooks, summaryTable, writeReport } from "./report";
@@ -12,6 +15,9 @@ const USAGE = `usage: npm run notebooks -- [NOTEBOOK|DIR|GLOB ...] [options]
   --timeout SECONDS           per-cell timeout (default 600; a cell's tag timeout=SECONDS wins)
   --notebook-timeout SECONDS  whole-notebook timeout (default 3600)
   --allow-errors              go on after a failing cell
+  --allow-failed-checks       a printed ✘ self-check does not fail the notebook (to run unfilled
+                              student versions on purpose; the summary still lists the ✘ lines)
+  --to html                   also write each executed notebook as HTML (nbconvert 7, charts kept)
   --jobs N                    notebooks run in parallel (default 1)
   --output-dir DIR            where executed notebooks go (default build/executed)
   --inplace                   write executed notebooks over the sources
@@ -58,6 +64,8 @@ export async function main(argv: string[]): Promise<number> {
         timeout: { type: "string" },
         "notebook-timeout": { type: "string" },
         "allow-errors": { type: "boolean" },
+        "allow-failed-checks": { type: "boolean" },
+        to: { type: "string" },
         jobs: { type: "string" },
         "output-dir": { type: "string" },
         inplace: { type: "boolean" },
@@ -74,6 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (values.token !== undefined && values["server-url"] === undefined) throw new InvalidArgumentError("--token: only meaningful with --server-url");
     if (values.inplace && values["output-dir"] !== undefined) throw new InvalidArgumentError("--inplace: cannot be combined with --output-dir");
+    if (values.to !== undefined && values.to !== "html" && values.to !== "notebook") throw new InvalidArgumentError(`--to: expected html or notebook, got ${JSON.stringify(values.to)}`);
     paths = resolveNotebookPaths(positionals);
     const timeout = number("timeout", values.timeout, false);
     const notebookTimeout = number("notebook-timeout", values["notebook-timeout"], false);
@@ -82,6 +91,8 @@ export async function main(argv: string[]): Promise<number> {
       timeoutMs: timeout && timeout * 1000,
       notebookTimeoutMs: notebookTimeout && notebookTimeout * 1000,
       allowErrors: values["allow-errors"] ?? false,
+      allowFailedChecks: values["allow-failed-checks"] ?? false,
+      to: values.to as "html" | "notebook" | undefined,
       jobs: number("jobs", values.jobs, true),
       outputDir: values["output-dir"],
       inplace: values.inplace ?? false,
@@ -115,7 +126,7 @@ export async function main(argv: string[]): Promise<number> {
     return results.length === paths.length && results.every((r) => r.status === "passed") ? 0 : 1;
   } catch (error) {
     console.error(`notebooks: ${(error as Error).message}`);
-    return error instanceof InvalidArgumentError ? 2 : 1;
+    return refusals.some((kind) => error instanceof kind) ? 2 : 1;
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

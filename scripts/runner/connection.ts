@@ -1,5 +1,6 @@
 // The Jupyter server the runner talks to: one it starts (loopback, random token, the project's
-// kernelspec, root "/" so any notebook path works) or an existing one given by URL and token.
+// kernelspec, rooted at the folder the notebooks are in: never "/", so the server's contents API
+// does not reach the whole machine) or an existing one given by URL and token.
 // KernelManager/SessionManager only: ServiceManager crashes Node against jupyter_server 1.x.
 import { KernelManager, ServerConnection, SessionManager } from "@jupyterlab/services";
 import { randomBytes } from "node:crypto";
@@ -7,7 +8,7 @@ import path from "node:path";
 import WebSocket from "ws";
 import { projectRoot } from "../jupyter/paths";
 import { startJupyterServer, type RunningServer } from "../jupyter/server";
-import { InvalidArgumentError } from "./errors";
+import { InvalidArgumentError, NotebookOutsideRootError } from "./errors";
 import { killAll, pidsWithEnv, processSet, signalAll } from "./processes";
 
 /** How to reach Jupyter. Without `serverUrl`, the runner starts (and always stops) its own server. */
@@ -16,7 +17,10 @@ export interface ServerOptions {
   readonly serverUrl?: string;
   /** The token of `serverUrl`. @default "" */
   readonly token?: string;
-  /** The folder an existing server serves, to turn notebook paths into its session paths. @default the project root */
+  /**
+   * The folder the server serves: for `serverUrl`, the folder that server was started in; for the
+   * server we start, its root (every notebook run on it must be inside). @default the project root
+   */
   readonly serverRootDir?: string;
   /** Extra environment for the server we start, and so for its kernels. */
   readonly env?: Readonly<Record<string, string>>;
@@ -36,6 +40,26 @@ export interface RunnerConnection {
   /** The session path for a notebook file (relative to the server's root). */
   sessionPath(file: string): string;
   close(): Promise<void>;
+}
+
+/** A notebook's path relative to `root`, '/'-separated, as the server's session API wants it. */
+function pathUnder(root: string, file: string): string {
+  const relative = path.relative(root, path.resolve(file));
+  if (relative.startsWith("..") || path.isAbsolute(relative)) throw new NotebookOutsideRootError(path.resolve(file), root);
+  return relative.split(path.sep).join("/");
+}
+
+/** The deepest folder that holds every one of `files` (the root a server needs to run them). */
+export function commonFolder(files: readonly string[]): string {
+  const folders = files.map((f) => path.dirname(path.resolve(f)).split(path.sep));
+  if (folders.length === 0) return projectRoot;
+  let depth = folders[0]!.length;
+  for (const parts of folders) {
+    let i = 0;
+    while (i < depth && i < parts.length && parts[i] === folders[0]![i]) i++;
+    depth = i;
+  }
+  return folders[0]!.slice(0, depth).join(path.sep) || path.sep;
 }
 
 function managers(serverSettings: ServerConnection.ISettings): Pick<RunnerConnection, "kernelManager" | "sessionManager"> {
@@ -70,7 +94,7 @@ export async function connect(options: ServerOptions = {}): Promise<RunnerConnec
     return {
       ...m,
       local: false,
-      sessionPath: (file) => path.relative(root, path.resolve(file)).split(path.sep).join("/"),
+      sessionPath: (file) => pathUnder(root, file),
       close: async () => {
         m.sessionManager.dispose();
         m.kernelManager.dispose();
@@ -78,8 +102,9 @@ export async function connect(options: ServerOptions = {}): Promise<RunnerConnec
     };
   }
   const runnerId = randomBytes(8).toString("hex");
+  const root = path.resolve(options.serverRootDir ?? projectRoot);
   const server: RunningServer = await startJupyterServer({
-    rootDir: "/",
+    rootDir: root,
     env: { KERNEL_HELPERS_HEADLESS: "1", ...options.env, [RUNNER_ID_ENV]: runnerId },
     // A dead kernel is a failed notebook here, not something to restart: an automatic restart
     // also makes @jupyterlab/services reconnect, which rejects unhandled if we dispose meanwhile.
@@ -101,7 +126,7 @@ export async function connect(options: ServerOptions = {}): Promise<RunnerConnec
     ...m,
     local: true,
     runnerId,
-    sessionPath: (file) => path.resolve(file).slice(1),
+    sessionPath: (file) => pathUnder(root, file),
     close: () =>
       (closing ??= (async () => {
         m.sessionManager.dispose();

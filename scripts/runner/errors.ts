@@ -1,11 +1,12 @@
 // The runner's errors. Each failure of a notebook is one of these, carried as data in the result
 // (`result.error`) rather than thrown, so `runNotebooks` can go on with the next notebook; all share
 // `cellIndex`, `ename` and `evalue` so the summary table and the JSON report treat them alike.
-// They extend kernel-helpers' base error (imported from its compiled module file, not the package
-// root, so the runner keeps working while another area of the package is mid-edit).
-import { KernelHelpersError } from "kernel-helpers/dist/errors";
+// Errors that stop a run before it starts (bad options, an output that would overwrite an input, a
+// parameter of the wrong type) are thrown instead. All extend kernel-helpers' base error, so callers
+// tell them apart by `code`, never by message text.
+import { InvalidArgumentError, KernelHelpersError } from "kernel-helpers";
 
-export { InvalidArgumentError, KernelHelpersError } from "kernel-helpers/dist/errors";
+export { InvalidArgumentError, KernelHelpersError };
 
 /** What every notebook failure carries; `cellIndex` is null when no cell was at fault. */
 export interface NotebookFailure {
@@ -67,6 +68,13 @@ export class DeadKernelError extends CellExecutionError {
   }
 }
 
+/** A cell printed a failed self-check line (`✘ name: …`); `line` is that line. */
+export class FailedCheckError extends CellExecutionError {
+  constructor(path: string, cellIndex: number, readonly line: string) {
+    super(path, cellIndex, "FailedCheckError", line, "ERR_FAILED_CHECK");
+  }
+}
+
 /** The notebook could not run at all: unreadable, unknown kernel, the kernel did not start. */
 export class NotebookRunError extends KernelHelpersError implements NotebookFailure {
   readonly cellIndex = null;
@@ -78,4 +86,65 @@ export class NotebookRunError extends KernelHelpersError implements NotebookFail
   ) {
     super(code, `${path}: ${ename}: ${evalue}`);
   }
+}
+
+/** An executed copy would be written over a notebook being run (or two copies over each other). */
+export class OutputIsInputError extends KernelHelpersError {
+  constructor(
+    readonly input: string,
+    readonly output: string,
+    reason: string,
+  ) {
+    super("ERR_OUTPUT_IS_INPUT", `Refusing to write the executed copy of ${input} to ${output}: ${reason}; choose another --output-dir (or --inplace to overwrite the sources on purpose)`);
+  }
+}
+
+/** A `-p NAME VALUE` whose value does not have the type of the notebook's default for NAME. */
+export class ParameterTypeError extends KernelHelpersError {
+  constructor(
+    readonly path: string,
+    readonly parameter: string,
+    readonly expected: string,
+    readonly received: unknown,
+  ) {
+    super("ERR_PARAMETER_TYPE", `${path}: parameter ${parameter} is ${expected} in the notebook's parameters cell, got ${JSON.stringify(received)} (${describeType(received)})`);
+  }
+}
+
+/** The kernel could not be started: `code` is ERR_NO_SUCH_KERNEL or ERR_KERNEL_START. */
+export class KernelStartError extends KernelHelpersError {
+  constructor(
+    code: "ERR_NO_SUCH_KERNEL" | "ERR_KERNEL_START",
+    readonly kernelName: string,
+    readonly detail: string,
+  ) {
+    super(code, detail);
+  }
+}
+
+/** A notebook outside the folder the server serves: the server cannot open it. */
+export class NotebookOutsideRootError extends KernelHelpersError {
+  constructor(
+    readonly path: string,
+    readonly rootDir: string,
+  ) {
+    super("ERR_OUTSIDE_ROOT", `${path} is outside the server's root ${rootDir}: start the runner from a folder that holds it (or pass serverRootDir / --server-root)`);
+  }
+}
+
+/** nbconvert could not turn an executed notebook into HTML. */
+export class HtmlExportError extends KernelHelpersError {
+  constructor(
+    readonly path: string,
+    readonly detail: string,
+  ) {
+    super("ERR_HTML_EXPORT", `${path}: nbconvert --to html failed: ${detail}`);
+  }
+}
+
+/** A value's JSON type as a parameters cell would declare it. */
+export function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }

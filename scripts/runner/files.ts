@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { notebooksDir, projectRoot } from "../jupyter/paths";
-import { InvalidArgumentError } from "./errors";
+import { InvalidArgumentError, OutputIsInputError } from "./errors";
 
 /** Where executed notebooks go by default: the tree under `notebooks/` mirrored here. */
 export const defaultOutputDir = path.join(projectRoot, "build", "executed");
@@ -68,4 +68,40 @@ export function outputPathFor(notebook: string, outputDir = defaultOutputDir): s
     if (!relative.startsWith("..") && !path.isAbsolute(relative)) return path.join(outputDir, relative);
   }
   return path.join(outputDir, path.basename(absolute));
+}
+
+/** `file` with symlinks, `.` and `..` resolved, also when it (or some of its folders) does not exist yet. */
+export function resolvedPath(file: string): string {
+  const absolute = path.resolve(file);
+  let existing = absolute;
+  const rest: string[] = [];
+  while (!fs.existsSync(existing)) {
+    const parent = path.dirname(existing);
+    if (parent === existing) return absolute;
+    rest.unshift(path.basename(existing));
+    existing = parent;
+  }
+  return path.join(fs.realpathSync(existing), ...rest);
+}
+
+/**
+ * Refuses, before anything runs, an executed copy that would land on a notebook being run (through
+ * a symlink, `.`/`..`, or an output folder that is the source's own) or on another run's copy.
+ * `outputs[i]` is where `inputs[i]` goes; a copy written over its own source on purpose
+ * (`inplace`) is allowed.
+ */
+export function assertOutputsAreNotInputs(inputs: readonly string[], outputs: readonly string[], inplace = false): void {
+  const sources = new Map(inputs.map((input) => [resolvedPath(input), input]));
+  const taken = new Map<string, string>();
+  outputs.forEach((output, i) => {
+    const input = inputs[i]!;
+    const real = resolvedPath(output);
+    const source = sources.get(real);
+    if (source !== undefined && !(inplace && resolvedPath(input) === real)) {
+      throw new OutputIsInputError(input, output, source === input ? "that is the notebook itself" : `that is the notebook ${source}, which this run also reads`);
+    }
+    const other = taken.get(real);
+    if (other !== undefined) throw new OutputIsInputError(input, output, `the executed copy of ${other} goes there too`);
+    taken.set(real, input);
+  });
 }

@@ -10,9 +10,13 @@
  * - tag `skip-execution`: never run headless;
  * - tag `timeout=SECONDS` (e.g. `timeout=30`): this cell's timeout instead of `timeoutMs`.
  */
-import { connect, type RunnerConnection, type ServerOptions } from "./connection";
+import { commonFolder, connect, type RunnerConnection, type ServerOptions } from "./connection";
+import path from "node:path";
+import { projectRoot } from "../jupyter/paths";
 import { InvalidArgumentError } from "./errors";
-import { NotebookRunner, type NotebookResult, type RunOptions } from "./runner";
+import { assertOutputsAreNotInputs } from "./files";
+import { resolveRunOptions } from "./options";
+import { executedPath, NotebookRunner, prepareNotebook, type NotebookResult, type RunOptions } from "./runner";
 
 export { connect, RUNNER_ID_ENV } from "./connection";
 export type { RunnerConnection, ServerOptions } from "./connection";
@@ -52,10 +56,15 @@ export async function runNotebooks(paths: readonly string[], options: RunNoteboo
   const jobs = options.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1) throw new InvalidArgumentError(`Expected jobs to be a positive integer, got ${JSON.stringify(jobs)}`);
   if (paths.length > 1 && options.outputPath) throw new InvalidArgumentError(`Expected one notebook with outputPath, got ${paths.length}`);
-  // Validate options before starting a server.
-  for (const file of paths) void new NotebookRunner(file, undefined as never, options);
-  const connection = options.connection ?? (await connect(options));
+  // Bad options and an executed copy that would land on a source are refused before a server starts.
+  const resolved = resolveRunOptions(options);
+  for (const file of paths) prepareNotebook(file, { ...resolved, onWarning: undefined }); // a parameter of the wrong type throws here
+  assertOutputsAreNotInputs(paths, paths.map((file) => executedPath(file, options)), options.inplace);
+  // Our own server is rooted where the notebooks are: the project, or the folder that holds them all.
+  const root = paths.every((p) => !path.relative(projectRoot, path.resolve(p)).startsWith("..")) ? projectRoot : commonFolder(paths);
+  const connection = options.connection ?? (await connect({ ...options, serverRootDir: options.serverRootDir ?? (options.serverUrl === undefined ? root : undefined) }));
   try {
+    for (const file of paths) connection.sessionPath(file); // a notebook the server cannot open is refused before any kernel starts
     const results: NotebookResult[] = new Array(paths.length);
     let next = 0;
     const lane = async (): Promise<void> => {

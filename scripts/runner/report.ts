@@ -11,9 +11,10 @@ export function progressHooks(stream: NodeJS.WriteStream = process.stderr, root 
   const name = (file: string) => path.relative(root, file);
   return {
     onCellStart: (e) => {
-      const line = `${name(e.path)}  cell ${e.cellIndex + 1}/${e.cellCount}  ${seconds(e.elapsedMs)}`;
+      const line = `${name(e.path)}  code cell ${e.codeCellNumber}/${e.codeCellCount}  ${seconds(e.elapsedMs)}`;
       stream.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
     },
+    onWarning: (message) => stream.write(`${tty ? "\r\x1b[K" : ""}warning: ${message}\n`),
     onNotebookComplete: (r) => {
       const line = `${name(r.path)}  ${r.status}  ${seconds(r.durationMs)}${r.error ? `  ${r.error.ename}: ${r.error.evalue.split("\n")[0]}` : ""}`;
       stream.write(tty ? `\r\x1b[K${line}\n` : `${line}\n`);
@@ -21,9 +22,9 @@ export function progressHooks(stream: NodeJS.WriteStream = process.stderr, root 
   };
 }
 
-/** The summary: notebook, cells run, status, time, first error with its cell number. */
+/** The summary: notebook, code cells run, status, time, first error with its cell number; then every failed self-check. */
 export function summaryTable(results: readonly NotebookResult[], root = process.cwd()): string {
-  const header = ["notebook", "cells run", "status", "time", "first error"];
+  const header = ["notebook", "code cells run", "status", "time", "first error"];
   const rows = results.map((r) => {
     const run = r.cells.filter((c) => c.status !== "not-run" && c.status !== "skipped").length;
     const error = r.error ? `${r.error.cellIndex === null ? "" : `cell ${r.error.cellIndex + 1}: `}${r.error.ename}: ${r.error.evalue.split("\n")[0]!.slice(0, 100)}` : "";
@@ -32,7 +33,9 @@ export function summaryTable(results: readonly NotebookResult[], root = process.
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   const passed = results.filter((r) => r.status === "passed").length;
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), "", `${passed}/${results.length} notebooks passed`].join("\n");
+  const checks = results.flatMap((r) => r.failedChecks.map((c) => `${path.relative(root, r.path)}, cell ${c.cellIndex! + 1}: ${c.line}`));
+  const failedChecks = checks.length === 0 ? [] : ["", `failed self-checks (${checks.length}):`, ...checks.map((c) => `  ${c}`)];
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line), ...failedChecks, "", `${passed}/${results.length} notebooks passed`].join("\n");
 }
 
 /** The JSON report: everything in the results but the notebooks themselves. */
