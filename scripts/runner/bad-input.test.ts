@@ -2,6 +2,7 @@
 // own source, a failed self-check, a parameter of the wrong type or an unknown one, a notebook
 // outside the server's root. Plus the HTML export, opened in Chromium to find its chart.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -120,6 +121,16 @@ describe("the server's root", () => {
     fs.copyFileSync(fixture("parameters.ipynb"), copy);
     const result = await runNotebook(copy, { outputDir: path.join(outputDir, "elsewhere-out") });
     assert.equal(result.status, "passed", JSON.stringify(result.error));
+  });
+});
+
+describe("a notebook that cannot run", () => {
+  it("ends the CLI with its sentence, the summary and exit 1: no late 'Poll … is disposed' crash", () => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "cli.ts"), fixture("invalid-json.ipynb"), "--output-dir", outputDir], { encoding: "utf8", timeout: 120_000 });
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stdout, /invalid-json\.ipynb +0\/0 +failed .*NotebookFormatError: not valid JSON/);
+    assert.match(run.stdout, /0\/1 notebooks passed/);
+    assert.doesNotMatch(run.stderr, /disposed|at .*\(/);
   });
 });
 

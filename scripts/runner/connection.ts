@@ -65,6 +65,10 @@ export function commonFolder(files: readonly string[]): string {
 function managers(serverSettings: ServerConnection.ISettings): Pick<RunnerConnection, "kernelManager" | "sessionManager"> {
   const kernelManager = new KernelManager({ serverSettings });
   const sessionManager = new SessionManager({ serverSettings, kernelManager });
+  // Disposing a manager before its first poll settled rejects its `ready` (lumino's "Poll … is
+  // disposed"), and nobody else awaits it: a run that ends early (an unreadable notebook) must not
+  // die of that after printing its result.
+  for (const manager of [kernelManager, sessionManager]) manager.ready.catch(() => undefined);
   return { kernelManager, sessionManager };
 }
 
