@@ -123,6 +123,32 @@ export function ensurePrivateRuntimeDir(dir: string = jupyterRuntimeDir): void {
   fs.chmodSync(dir, 0o700);
 }
 
+/**
+ * Removes the info files (`jpserver-PID.json`, `jpserver-PID-open.html`, both holding a token) of
+ * servers whose process is gone: a server stopped by SIGKILL (ours after the grace, or any crash)
+ * cannot remove them itself. Run before each start and after each stop.
+ */
+export function removeStaleServerFiles(dir: string = jupyterRuntimeDir): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const removed: string[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    const match = /^jpserver-(\d+)(?:\.json|-open\.html)$/.exec(name);
+    if (!match || pidAlive(Number(match[1]))) continue;
+    fs.rmSync(path.join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 const running = new Set<ChildProcess>();
 function killAllOnExit(): void {
   for (const child of running) {
@@ -158,6 +184,7 @@ export async function startJupyterServer(options: StartServerOptions): Promise<R
   if (await portTaken(port)) throw new PortInUseError(port);
   fs.mkdirSync(jupyterConfigDir, { recursive: true });
   ensurePrivateRuntimeDir();
+  removeStaleServerFiles();
   const configPath = [PROJECT_CONFIG_PATH, process.env.JUPYTER_CONFIG_PATH].filter(Boolean).join(path.delimiter);
   const child = spawn(env.python, ["-c", WATCHDOG, ...args], {
     cwd: options.rootDir,
@@ -217,6 +244,7 @@ export async function startJupyterServer(options: StartServerOptions): Promise<R
     } catch {
       /* all gone */
     }
+    removeStaleServerFiles();
   };
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 60000);

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromiumMissing, launchChromium } from "../browser/chromium";
-import { projectRoot } from "../jupyter/paths";
+import { jupyterRuntimeDir, projectRoot } from "../jupyter/paths";
 import { main } from "./cli";
 import { connect, runNotebook, runNotebooks, type RunnerConnection } from "./index";
 
@@ -131,6 +131,20 @@ describe("a notebook that cannot run", () => {
     assert.match(run.stdout, /invalid-json\.ipynb +0\/0 +failed .*NotebookFormatError: not valid JSON/);
     assert.match(run.stdout, /0\/1 notebooks passed/);
     assert.doesNotMatch(run.stderr, /disposed|at .*\(/);
+  });
+});
+
+describe("the runtime folder", () => {
+  it("keeps no server file (they hold the token) of a server that is gone, ours or a killed one", async () => {
+    const dead = spawnSync("true").pid!; // exited: its PID names no process (a reuse within this test is improbable)
+    const stale = [`jpserver-${dead}.json`, `jpserver-${dead}-open.html`].map((name) => path.join(jupyterRuntimeDir, name));
+    for (const file of stale) fs.writeFileSync(file, "{}", { mode: 0o600 });
+    const before = new Set(fs.readdirSync(jupyterRuntimeDir));
+    const result = await runNotebook(fixture("parameters.ipynb"), { outputDir }); // its own server
+    assert.equal(result.status, "passed");
+    for (const file of stale) assert.equal(fs.existsSync(file), false, `${file} is still there`);
+    const left = fs.readdirSync(jupyterRuntimeDir).filter((name) => name.startsWith("jpserver-") && !before.has(name));
+    assert.deepEqual(left, [], "the runner's own server left its files");
   });
 });
 
