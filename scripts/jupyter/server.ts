@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { KernelHelpersError } from "kernel-helpers";
+import { KernelHelpersError, removeEntriesOfDeadOwners } from "kernel-helpers";
 import { jupyterConfigDir, jupyterDataDir, jupyterRuntimeDir, readJupyterEnv } from "./paths";
 
 export type JupyterApp = "server" | "notebook" | "lab";
@@ -129,24 +129,7 @@ export function ensurePrivateRuntimeDir(dir: string = jupyterRuntimeDir): void {
  * cannot remove them itself. Run before each start and after each stop.
  */
 export function removeStaleServerFiles(dir: string = jupyterRuntimeDir): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const removed: string[] = [];
-  for (const name of fs.readdirSync(dir)) {
-    const match = /^jpserver-(\d+)(?:\.json|-open\.html)$/.exec(name);
-    if (!match || pidAlive(Number(match[1]))) continue;
-    fs.rmSync(path.join(dir, name), { force: true });
-    removed.push(name);
-  }
-  return removed;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return removeEntriesOfDeadOwners(dir, /^jpserver-(\d+)(?:\.json|-open\.html)$/);
 }
 
 const running = new Set<ChildProcess>();

@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { removeEntriesOfDeadOwners } from "../base/dead-owners";
 
 const PREFIX = "kh-comm-";
 const NAME = /^kh-comm-(\d+)-/;
@@ -21,39 +22,9 @@ function sharedMemoryDir(): string | undefined {
   }
 }
 
-/** Whether process `pid` exists (EPERM: it does, as another user's). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Removes the run folders in `base` whose launcher is gone; returns what it removed. */
 export function removeStaleRunFolders(base: string): string[] {
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = fs.readdirSync(base);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    const pid = Number(NAME.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid <= 0 || alive(pid)) continue;
-    const dir = path.join(base, name);
-    try {
-      // Only our own: another user's folder is theirs to clean.
-      if (fs.statSync(dir).uid !== process.getuid?.()) continue;
-      fs.rmSync(dir, { recursive: true, force: true });
-      removed.push(dir);
-    } catch {
-      // gone meanwhile, or not ours
-    }
-  }
-  return removed;
+  return removeEntriesOfDeadOwners(base, NAME);
 }
 
 /** Makes this launch's folder (mode 0700), after removing what dead launchers left. */
