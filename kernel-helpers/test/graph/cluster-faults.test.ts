@@ -9,18 +9,7 @@ import { describe, it } from "node:test";
 import { compute, delayed, startLocalCluster } from "kernel-helpers";
 import { alive, cmdline } from "../processes";
 
-const CLI = path.resolve(__dirname, "..", "..", "dist", "cli.js");
-const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once("error", reject);
-  });
-}
+import { CLI, freePort, hasRedis } from "./cluster-helpers";
 
 function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);

@@ -6,18 +6,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ClusterError, TaskFailedError, compute, da, delayed, type TaskEvent } from "kernel-helpers";
 
-const CLI = path.resolve(__dirname, "..", "..", "dist", "cli.js");
-const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once("error", reject);
-  });
-}
+import { CLI, freePort, hasRedis } from "./cluster-helpers";
 
 async function waitForPort(port: number, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
