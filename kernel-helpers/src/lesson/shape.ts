@@ -100,34 +100,38 @@ export function sweepShape(name: string, points: readonly SweepPoint[], options:
   return pass(name, `rises to ${times(best.speedup)} on ${best.workers} workers, then flattens (${times(last.speedup)} on ${last.workers}, ${cores} cores)`);
 }
 
-/** `fast` took at most 1/`by` of `slow`'s time. */
-export function fasterShape(name: string, fast: TimedRun, slow: TimedRun, options: CompareOptions = {}): LessonVerdict {
-  requireRun(fast, "fasterShape(fast)");
-  requireRun(slow, "fasterShape(slow)");
+/**
+ * What both comparisons need: the runs checked, the skip on too few cores, and `first` ÷ `second`
+ * in time with both runs written out (`first` named first).
+ */
+function compare(what: string, first: TimedRun, second: TimedRun, options: CompareOptions): { ratio: number; both: string } | { skipped: string } {
+  requireRun(first, `${what}(${what === "fasterShape" ? "fast" : "slow"})`);
+  requireRun(second, `${what}(${what === "fasterShape" ? "slow" : "fast"})`);
   const cores = coresOf(options);
   const needs = options.needsCores ?? 1;
-  if (cores < needs) return skip(name, oneCore(cores, needs));
+  if (cores < needs) return { skipped: oneCore(cores, needs) };
+  return { ratio: first.seconds / second.seconds, both: `${first.label} ${seconds(first.seconds)}, ${second.label} ${seconds(second.seconds)}` };
+}
+
+/** `fast` took at most 1/`by` of `slow`'s time. */
+export function fasterShape(name: string, fast: TimedRun, slow: TimedRun, options: CompareOptions = {}): LessonVerdict {
+  const c = compare("fasterShape", fast, slow, options);
+  if ("skipped" in c) return skip(name, c.skipped);
   const by = options.by ?? 1.5;
-  const ratio = slow.seconds / fast.seconds;
-  const both = `${fast.label} ${seconds(fast.seconds)}, ${slow.label} ${seconds(slow.seconds)}`;
+  const ratio = 1 / c.ratio;
   return ratio >= by
-    ? pass(name, `${fast.label} is ${times(ratio)} faster than ${slow.label} (${both})`)
-    : fail(name, `${fast.label} is only ${times(ratio)} faster than ${slow.label}, expected at least ${times(by)} (${both})`);
+    ? pass(name, `${fast.label} is ${times(ratio)} faster than ${slow.label} (${c.both})`)
+    : fail(name, `${fast.label} is only ${times(ratio)} faster than ${slow.label}, expected at least ${times(by)} (${c.both})`);
 }
 
 /** `slow` took longer than `by` × `fast`'s time (a pool on tiny tasks against the plain loop). */
 export function slowerShape(name: string, slow: TimedRun, fast: TimedRun, options: CompareOptions = {}): LessonVerdict {
-  requireRun(slow, "slowerShape(slow)");
-  requireRun(fast, "slowerShape(fast)");
-  const cores = coresOf(options);
-  const needs = options.needsCores ?? 1;
-  if (cores < needs) return skip(name, oneCore(cores, needs));
+  const c = compare("slowerShape", slow, fast, options);
+  if ("skipped" in c) return skip(name, c.skipped);
   const by = options.by ?? 1;
-  const ratio = slow.seconds / fast.seconds;
-  const both = `${slow.label} ${seconds(slow.seconds)}, ${fast.label} ${seconds(fast.seconds)}`;
-  return ratio > by
-    ? pass(name, `${slow.label} is ${times(ratio)} slower than ${fast.label} (${both})`)
-    : fail(name, `${slow.label} is not slower than ${fast.label} (${both})`);
+  return c.ratio > by
+    ? pass(name, `${slow.label} is ${times(c.ratio)} slower than ${fast.label} (${c.both})`)
+    : fail(name, `${slow.label} is not slower than ${fast.label} (${c.both})`);
 }
 
 /**
