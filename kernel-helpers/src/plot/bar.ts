@@ -30,25 +30,52 @@ export function barChartSpec(
   if (input.length === 0) throw new InvalidArgumentError(`${what}: expected at least one entry, received an empty record`);
   // `lines` is what the axis shows (wrapped, joined by newlines the axis splits again); `label` stays whole for tooltips.
   const values = input.map((row, i) => ({ label: String(row.label), lines: wrapLabel(String(row.label)).join("\n"), seconds: numberField(row, "seconds", i, what) }));
-  const lineCount = values.reduce((sum, v) => sum + v.lines.split("\n").length, 0);
   const valueTitle = options.valueTitle ?? "time (s)";
-  // Room right of the longest bar for its value label.
-  const domainMax = Math.max(...values.map((v) => v.seconds)) * 1.15 || 1;
+  return {
+    ...horizontalBars(options, {
+      title: "Timings",
+      values,
+      valueField: "seconds",
+      valueTitle,
+      // Room right of the longest bar for its value label.
+      domainMax: Math.max(...values.map((v) => v.seconds)) * 1.15 || 1,
+      tooltip: [{ field: "label" }, { field: "seconds", format: ".4~g", title: valueTitle }],
+    }),
+    layer: [
+      { mark: { type: "bar", color: "#4c78a8" } },
+      { mark: { type: "text", align: "left", dx: 4 }, encoding: { text: { field: "seconds", format: ".3~g" } } },
+    ],
+  };
+}
+
+/** A row of a horizontal bar chart: `label` whole (tooltips), `lines` wrapped for the axis. */
+export interface HorizontalBarValue {
+  readonly label: string;
+  readonly lines: string;
+}
+
+/**
+ * What every horizontal bar chart here shares (the timings chart, Python side by side): a height
+ * that fits the wrapped labels, the label axis that splits them again, a value axis from zero to
+ * `domainMax`. The caller adds its `layer` (bars and value labels).
+ */
+export function horizontalBars(
+  options: ChartOptions,
+  frame: { title: string; values: readonly HorizontalBarValue[]; valueField: string; valueTitle: string; domainMax: number; tooltip: readonly object[] },
+): VegaLiteSpec {
+  const { values, valueTitle } = frame;
+  const lineCount = values.reduce((sum, v) => sum + v.lines.split("\n").length, 0);
   return {
     ...specHeader(options, {
-      title: "Timings",
+      title: frame.title,
       height: Math.max(60, 28 * values.length, 14 * lineCount + 8 * values.length),
       description: `horizontal bars of ${valueTitle} for ${values.map((v) => v.label).join(", ")}`,
     }),
     data: { values },
     encoding: {
       y: { field: "lines", type: "nominal", sort: null, title: null, axis: { labelExpr: "split(datum.label, '\\n')", labelLimit: 0 } },
-      x: { field: "seconds", type: "quantitative", title: valueTitle, scale: { zero: true, domainMax } },
-      tooltip: [{ field: "label" }, { field: "seconds", format: ".4~g", title: valueTitle }],
+      x: { field: frame.valueField, type: "quantitative", title: valueTitle, scale: { zero: true, domainMax: frame.domainMax } },
+      tooltip: frame.tooltip,
     },
-    layer: [
-      { mark: { type: "bar", color: "#4c78a8" } },
-      { mark: { type: "text", align: "left", dx: 4 }, encoding: { text: { field: "seconds", format: ".3~g" } } },
-    ],
   };
 }

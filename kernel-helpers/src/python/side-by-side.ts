@@ -4,7 +4,8 @@
  * Python side is one printed sentence, never a failed cell: the cell is optional.
  */
 import { InvalidArgumentError, describeValue } from "../errors";
-import { type ChartOptions, SERIES_COLOURS, requireRows, specHeader, wrapLabel } from "../plot/common";
+import { horizontalBars } from "../plot/bar";
+import { type ChartOptions, SERIES_COLOURS, requireRows, wrapLabel } from "../plot/common";
 import type { VegaLiteSpec } from "../plot/render";
 import { show, showSpec } from "../plot/show";
 import { PythonError } from "./errors";
@@ -81,20 +82,16 @@ export function sideBySideChartSpec(rows: readonly ComparedRow[], options: Chart
     const label = `${r.language}: ${r.label}`;
     return { language: r.language, label, lines: wrapLabel(label).join("\n"), time, text };
   });
-  const lineCount = values.reduce((n, v) => n + v.lines.split("\n").length, 0);
   const valueTitle = `time (${unit.name})`;
   return {
-    ...specHeader(options, {
+    ...horizontalBars(options, {
       title: "TypeScript and Python, same example",
-      height: Math.max(60, 28 * values.length, 14 * lineCount + 8 * values.length),
-      description: `horizontal bars of ${valueTitle} for ${values.map((v) => v.label).join(", ")}`,
-    }),
-    data: { values },
-    encoding: {
-      y: { field: "lines", type: "nominal", sort: null, title: null, axis: { labelExpr: "split(datum.label, '\\n')", labelLimit: 0 } },
-      x: { field: "time", type: "quantitative", title: valueTitle, scale: { zero: true, domainMax: Math.max(...values.map((v) => v.time)) * 1.35 || 1 } },
+      values,
+      valueField: "time",
+      valueTitle,
+      domainMax: Math.max(...values.map((v) => v.time)) * 1.35 || 1,
       tooltip: [{ field: "label" }, { field: "text", title: "time · speed-up" }],
-    },
+    }),
     layer: [
       { mark: { type: "bar" }, encoding: { color: { field: "language", type: "nominal", title: null, scale: { domain: ["TypeScript", "Python"], range: [SERIES_COLOURS[0], SERIES_COLOURS[1]] } } } },
       { mark: { type: "text", align: "left", dx: 4 }, encoding: { text: { field: "text" } } },
