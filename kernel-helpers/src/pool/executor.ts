@@ -312,17 +312,20 @@ export interface WaitOptions {
   readonly timeoutMs?: number;
 }
 
-/** Python's `concurrent.futures.wait`: resolves with the futures that are done and those that are not. */
+/**
+ * Python's `concurrent.futures.wait`: resolves with the futures that are done and those that are not.
+ * FIRST_EXCEPTION, as in Python, returns at the first future that raised; a cancelled future did not
+ * raise, so with no failure it waits for all (like ALL_COMPLETED).
+ */
 export async function wait<T>(
   futures: Iterable<Future<T>>,
   options: WaitOptions = {},
 ): Promise<{ done: Set<Future<T>>; notDone: Set<Future<T>> }> {
   const all = [...futures];
   const returnWhen = options.returnWhen ?? "ALL_COMPLETED";
-  const failedOrCancelled = (f: Future<T>) => f.cancelled() || f.hasFailed;
   const satisfied = (): boolean => {
     if (returnWhen === "FIRST_COMPLETED") return all.some((f) => f.done()) || all.length === 0;
-    if (returnWhen === "FIRST_EXCEPTION") return all.every((f) => f.done()) || all.some((f) => failedOrCancelled(f));
+    if (returnWhen === "FIRST_EXCEPTION") return all.every((f) => f.done()) || all.some((f) => f.hasFailed);
     return all.every((f) => f.done());
   };
   let timer: NodeJS.Timeout | undefined;

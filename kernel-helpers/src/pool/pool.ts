@@ -94,6 +94,23 @@ export function defaultChunksize(length: number, processes: number): number {
   return chunksize;
 }
 
+/** How many chunks per worker `imap` keeps submitted ahead of the consumer: enough that no worker idles between chunks. */
+const LOOKAHEAD_PER_WORKER = 2;
+
+/** The size of an iterable that knows it without being consumed (arrays, typed arrays, Sets, Maps). */
+function knownSize(items: Iterable<unknown>): number | undefined {
+  if (Array.isArray(items) || ArrayBuffer.isView(items)) return (items as ArrayLike<unknown>).length;
+  if (items instanceof Set || items instanceof Map) return items.size;
+  return undefined;
+}
+
+/** The number of items of an array, typed array, Set or Map; undefined for a generator or other iterator. */
+function knownLength(items: Iterable<unknown>): number | undefined {
+  if (Array.isArray(items) || ArrayBuffer.isView(items)) return (items as ArrayLike<unknown>).length;
+  if (items instanceof Set || items instanceof Map) return items.size;
+  return undefined;
+}
+
 interface Chunk {
   readonly start: number;
   readonly items: unknown[];
@@ -218,10 +235,14 @@ abstract class BasePool implements Pool, Interruptible {
     return shipFunction(fn, `${this.name}.${method}`);
   }
 
-  private chunks(method: string, items: Iterable<unknown>, options: MapOptions, fallback: (n: number) => number): Chunk[] {
+  private checkIterable(method: string, items: Iterable<unknown>): void {
     if (items === null || items === undefined || typeof (items as Iterable<unknown>)[Symbol.iterator] !== "function") {
       throw new InvalidArgumentError(`${this.name}.${method}: items must be an iterable, received ${describeValue(items)}`);
     }
+  }
+
+  private chunks(method: string, items: Iterable<unknown>, options: MapOptions, fallback: (n: number) => number): Chunk[] {
+    this.checkIterable(method, items);
     const list = Array.isArray(items) ? items : [...items];
     const size = options.chunksize ?? fallback(list.length);
     if (list.length > 0 && (!Number.isInteger(size) || size < 1)) {
@@ -258,33 +279,94 @@ abstract class BasePool implements Pool, Interruptible {
     return results;
   }
 
+  /**
+   * `imap` / `imapUnordered`: pulls items from the iterable only as results are consumed, at most
+   * {@link LOOKAHEAD_PER_WORKER} chunks per worker ahead, so an endless generator streams with
+   * bounded memory. (Python's task handler thread reads the whole iterable into its queue; a
+   * bounded window is what that laziness is meant to give.)
+   */
+  /**
+   * imap / imapUnordered: pulls `items` lazily, keeping at most {@link lookahead} chunks submitted
+   * and not yet yielded, so an endless generator streams in bounded memory (Python's imap is lazy
+   * too). When the consumer stops early the source iterator is closed (its `finally` runs) and
+   * chunks still running are left to finish, their failures ignored.
+   */
   private async *iterate(method: string, fn: Task, items: Iterable<unknown>, options: MapOptions, ordered: boolean): AsyncGenerator<unknown> {
     this.check(method);
     const shipped = this.ship(fn, method);
-    const chunks = this.chunks(method, items, options, () => 1);
-    const bar = this.bar(method, shipped, chunks.reduce((sum, c) => sum + c.items.length, 0), options);
-    const promises = chunks.map((chunk) => this.runChunk(method, shipped, chunk, false, options));
-    // The consumer may stop early: later failures must not become unhandled rejections.
-    for (const p of promises) p.catch(() => undefined);
+    this.checkIterable(method, items);
+    const size = options.chunksize ?? 1;
+    if (!Number.isInteger(size) || size < 1) {
+      throw new InvalidArgumentError(`${this.name}.${method}({ chunksize }): expected a positive integer, received ${describeValue(options.chunksize)}`);
+    }
+    const total = knownLength(items);
+    if (options.progress && total === undefined) {
+      throw new InvalidArgumentError(`${this.name}.${method}({ progress }): a progress bar needs the number of items; pass an array (or a Set or Map), not a generator`);
+    }
+    const bar = total === undefined ? undefined : this.bar(method, shipped, total, options);
+    const iterator = items[Symbol.iterator]();
+    let exhausted = false;
+    let start = 0;
+    const pull = (): Chunk | undefined => {
+      const chunkItems: unknown[] = [];
+      while (!exhausted && chunkItems.length < size) {
+        const next = iterator.next();
+        if (next.done) exhausted = true;
+        else chunkItems.push(next.value);
+      }
+      if (chunkItems.length === 0) return undefined;
+      const chunk = { start, items: chunkItems };
+      start += chunkItems.length;
+      return chunk;
+    };
+    const submit = (chunk: Chunk): Promise<unknown[]> => {
+      const promise = this.runChunk(method, shipped, chunk, false, options);
+      // The consumer may stop early: later failures must not become unhandled rejections.
+      promise.catch(() => undefined);
+      return promise;
+    };
+    const window = this.lookahead;
     try {
       if (ordered) {
-        for (const p of promises) {
-          const values = await p;
+        const queue: Promise<unknown[]>[] = [];
+        const fill = (): void => {
+          for (let chunk; queue.length < window && (chunk = pull()); ) queue.push(submit(chunk));
+        };
+        fill();
+        while (queue.length > 0) {
+          const values = await queue.shift()!;
+          fill();
           bar?.tick(values.length);
           yield* values;
         }
       } else {
-        const pending = new Map(promises.map((p, i) => [i, p.then((values) => ({ i, values }))]));
+        const pending = new Map<number, Promise<{ id: number; values: unknown[] }>>();
+        let nextId = 0;
+        const fill = (): void => {
+          for (let chunk; pending.size < window && (chunk = pull()); ) {
+            const id = nextId++;
+            pending.set(id, submit(chunk).then((values) => ({ id, values })));
+          }
+        };
+        fill();
         while (pending.size > 0) {
-          const { i, values } = await Promise.race(pending.values());
-          pending.delete(i);
+          const { id, values } = await Promise.race(pending.values());
+          pending.delete(id);
+          fill();
           bar?.tick(values.length);
           yield* values;
         }
       }
     } finally {
       bar?.done();
+      // Like for-of: an iterator we stop pulling from is told so.
+      if (!exhausted) iterator.return?.();
     }
+  }
+
+  /** Chunks imap keeps submitted ahead of the consumer: enough to keep every worker busy. */
+  private get lookahead(): number {
+    return 2 * this.processes;
   }
 
   private bar(method: string, fn: ShippedFunction, total: number, options: MapOptions): ProgressBar | undefined {

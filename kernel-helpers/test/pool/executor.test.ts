@@ -92,6 +92,21 @@ for (const Executor of [ThreadPoolExecutor, ProcessPoolExecutor]) {
       }
     });
 
+    it("wait(FIRST_EXCEPTION) does not count a cancelled future as an exception (as Python)", async () => {
+      const ex = new Executor({ maxWorkers: 1 });
+      try {
+        const running = ex.submit(delayed, 150, 1);
+        const pending = ex.submit(delayed, 10, 2);
+        assert.equal(pending.cancel(), true);
+        const result = await wait([running, pending], { returnWhen: "FIRST_EXCEPTION" });
+        // No future raised, so wait behaves like ALL_COMPLETED: the running one is done too.
+        assert.ok(result.done.has(running) && result.done.has(pending));
+        assert.equal(result.notDone.size, 0);
+      } finally {
+        await ex.shutdown();
+      }
+    });
+
     it("cancel() works on pending futures only; result(timeout) times out", async () => {
       const ex = new Executor({ maxWorkers: 1 });
       try {

@@ -103,6 +103,42 @@ for (const Pool of [ThreadPool, ProcessPool]) {
       assert.deepEqual(chunked, range(10).map(square));
     });
 
+    it("imap and imapUnordered stream an endless generator: bounded pulls ahead, flat heap", async () => {
+      // Python's imap is lazy; ours must not read the whole iterable first. The generator refuses to
+      // run far ahead, so an eager imap fails here instead of hanging.
+      for (const method of ["imap", "imapUnordered"] as const) {
+        let pulled = 0;
+        function* endless() {
+          for (let i = 0; ; i++) {
+            pulled++;
+            if (pulled > 100_000) throw new Error(`${method} pulled ${pulled} items ahead of its consumer`);
+            yield i;
+          }
+        }
+        const consume = async (iterator: AsyncIterator<number>, n: number) => {
+          let sum = 0;
+          for (let k = 0; k < n; k++) sum += (await iterator.next()).value as number;
+          return sum;
+        };
+        const iterator = pool[method](square, endless(), { chunksize: 4 });
+        await consume(iterator, 1000);
+        // At most two chunks per worker ahead of what was consumed.
+        assert.ok(pulled <= 1000 + pool.processes * 2 * 4 + 4, `${method} pulled ${pulled} items for 1000 consumed`);
+        const heap = () => {
+          (globalThis as { gc?: () => void }).gc?.();
+          return process.memoryUsage().heapUsed;
+        };
+        const before = heap();
+        await consume(iterator, 4000);
+        const growth = heap() - before;
+        assert.ok(pulled <= 5000 + pool.processes * 2 * 4 + 4, `${method} pulled ${pulled} items for 5000 consumed`);
+        assert.ok(growth < 8 * 1024 * 1024, `${method}: heap grew ${growth} bytes over 4000 streamed items`);
+        await iterator.return?.();
+      }
+      // A pool still works after an abandoned stream.
+      assert.deepEqual(await pool.map(square, [1, 2]), [1, 4]);
+    });
+
     it("mapAsync / applyAsync: handles, callbacks in completion order, get(timeout)", async () => {
       const order: string[] = [];
       const slow = pool.applyAsync(
