@@ -104,13 +104,6 @@ function knownSize(items: Iterable<unknown>): number | undefined {
   return undefined;
 }
 
-/** The number of items of an array, typed array, Set or Map; undefined for a generator or other iterator. */
-function knownLength(items: Iterable<unknown>): number | undefined {
-  if (Array.isArray(items) || ArrayBuffer.isView(items)) return (items as ArrayLike<unknown>).length;
-  if (items instanceof Set || items instanceof Map) return items.size;
-  return undefined;
-}
-
 interface Chunk {
   readonly start: number;
   readonly items: unknown[];
@@ -283,13 +276,8 @@ abstract class BasePool implements Pool, Interruptible {
    * `imap` / `imapUnordered`: pulls items from the iterable only as results are consumed, at most
    * {@link LOOKAHEAD_PER_WORKER} chunks per worker ahead, so an endless generator streams with
    * bounded memory. (Python's task handler thread reads the whole iterable into its queue; a
-   * bounded window is what that laziness is meant to give.)
-   */
-  /**
-   * imap / imapUnordered: pulls `items` lazily, keeping at most {@link lookahead} chunks submitted
-   * and not yet yielded, so an endless generator streams in bounded memory (Python's imap is lazy
-   * too). When the consumer stops early the source iterator is closed (its `finally` runs) and
-   * chunks still running are left to finish, their failures ignored.
+   * bounded window is what that laziness is meant to give.) When the consumer stops early the
+   * source iterator is closed (its `finally` runs); chunks still running finish, failures ignored.
    */
   private async *iterate(method: string, fn: Task, items: Iterable<unknown>, options: MapOptions, ordered: boolean): AsyncGenerator<unknown> {
     this.check(method);
@@ -299,7 +287,7 @@ abstract class BasePool implements Pool, Interruptible {
     if (!Number.isInteger(size) || size < 1) {
       throw new InvalidArgumentError(`${this.name}.${method}({ chunksize }): expected a positive integer, received ${describeValue(options.chunksize)}`);
     }
-    const total = knownLength(items);
+    const total = knownSize(items);
     if (options.progress && total === undefined) {
       throw new InvalidArgumentError(`${this.name}.${method}({ progress }): a progress bar needs the number of items; pass an array (or a Set or Map), not a generator`);
     }
@@ -325,7 +313,7 @@ abstract class BasePool implements Pool, Interruptible {
       promise.catch(() => undefined);
       return promise;
     };
-    const window = this.lookahead;
+    const window = LOOKAHEAD_PER_WORKER * this.processes;
     try {
       if (ordered) {
         const queue: Promise<unknown[]>[] = [];
@@ -362,11 +350,6 @@ abstract class BasePool implements Pool, Interruptible {
       // Like for-of: an iterator we stop pulling from is told so.
       if (!exhausted) iterator.return?.();
     }
-  }
-
-  /** Chunks imap keeps submitted ahead of the consumer: enough to keep every worker busy. */
-  private get lookahead(): number {
-    return 2 * this.processes;
   }
 
   private bar(method: string, fn: ShippedFunction, total: number, options: MapOptions): ProgressBar | undefined {
