@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError, describeValue } from "../errors";
 import type { TaskEvent } from "../events";
+import type { Pool } from "../pool";
 import { cpuCount } from "../system";
 import { GRAPH_PARTS, isComputable, type Computable } from "./collection";
 import { Delayed, collectGraph } from "./delayed";
@@ -89,16 +90,20 @@ function plan(values: readonly unknown[]): Plan {
 
 // Like dask's threaded scheduler, "threads" reuses one pool per size across computes: starting
 // worker threads and loading the task modules in them costs 60–80 ms here, where a small array sum
-// on a warm pool takes under 10 ms.
-// Idle pool threads do not keep the process alive (piscina unrefs them), so nothing needs closing.
-const sharedThreads = new Map<number, Promise<GraphExecutor>>();
+// on a warm pool takes under 10 ms. The pool comes from the package's one cache (pool/shared.ts,
+// shared with ml/'s searches; `shutdownSharedPools()` frees it); an executor per shared pool keeps
+// what it learned about task times.
+// Both load only when "threads" is asked for, as the other executors do.
+const sharedExecutors = new WeakMap<Pool, Promise<GraphExecutor>>();
 
-function sharedThreadsExecutor(workers: number): Promise<GraphExecutor> {
-  let executor = sharedThreads.get(workers);
+async function sharedThreadsExecutor(workers: number): Promise<GraphExecutor> {
+  const { sharedPool } = await import("../pool/shared");
+  const pool = sharedPool("threads", workers);
+  let executor = sharedExecutors.get(pool);
   if (!executor) {
-    executor = makeExecutor("threads", { workers });
-    sharedThreads.set(workers, executor);
-    executor.catch(() => sharedThreads.delete(workers));
+    executor = import("./executors/pool").then(({ poolExecutor }) => poolExecutor("threads", workers, pool));
+    sharedExecutors.set(pool, executor);
+    executor.catch(() => sharedExecutors.delete(pool));
   }
   return executor;
 }

@@ -6,3 +6,4 @@ export { AsyncResult, ResultNotReadyError } from "./async-result";
 export type { AsyncCallbacks } from "./async-result";
 export { Future, ThreadPoolExecutor, ProcessPoolExecutor, asCompleted, wait } from "./executor";
 export type { FutureState, PoolExecutorOptions, ShutdownOptions, ExecutorMapResult, ReturnWhen, WaitOptions } from "./executor";
+export { sharedPool, shutdownSharedPools } from "./shared";

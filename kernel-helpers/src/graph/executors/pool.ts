@@ -14,7 +14,7 @@
  */
 import path from "node:path";
 import { epochMs } from "../../events";
-import { ProcessPool, ThreadPool } from "../../pool";
+import { ProcessPool, ThreadPool, type Pool } from "../../pool";
 import { isModuleTask, moduleTask, shipFunction, type ModuleTask, type ShippedFunction } from "../../ship/ship";
 import type { ShippedBatch, ShippedOutcomes } from "../run-task";
 import type { GraphExecutor, ReadyTask, TaskOutcome } from "../scheduler";
@@ -37,9 +37,11 @@ interface Pending {
 /**
  * @param kind which pool.
  * @param workers pool size. @default cpuCount()
+ * @param shared a pool owned elsewhere (the shared cache): the executor runs on it and `close()`
+ *   leaves it running.
  */
-export async function poolExecutor(kind: "threads" | "processes", workers?: number): Promise<GraphExecutor> {
-  const pool = kind === "threads" ? new ThreadPool(workers) : new ProcessPool(workers);
+export async function poolExecutor(kind: "threads" | "processes", workers?: number, shared?: Pool): Promise<GraphExecutor> {
+  const pool = shared ?? (kind === "threads" ? new ThreadPool(workers) : new ProcessPool(workers));
   const what = `compute(scheduler: "${kind}")`;
   // shipFunction checks a module file exists on every call; tasks reuse a few ModuleTask objects.
   const shippedModules = new WeakMap<ModuleTask, ShippedFunction>();
@@ -145,6 +147,7 @@ export async function poolExecutor(kind: "threads" | "processes", workers?: numb
       });
     },
     async close() {
+      if (shared) return;
       pool.close();
       await pool.join();
     },
