@@ -1,3 +1,4 @@
+import { settlesWithin } from "../base/deadline";
 import { KernelHelpersError } from "../errors";
 import { TimeoutError } from "./errors";
 
@@ -56,9 +57,7 @@ export class AsyncResult<T> {
   /** Waits until the call has finished, or `timeoutMs` has passed; never rejects. */
   async wait(timeoutMs?: number): Promise<void> {
     if (timeoutMs === undefined) return this.settled;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-    clearTimeout(timer);
+    await settlesWithin(this.settled, timeoutMs);
   }
 
   /**

@@ -2,6 +2,7 @@
  * Python's `concurrent.futures` on our pools: `ThreadPoolExecutor` / `ProcessPoolExecutor`,
  * `Future`, `asCompleted`, `wait`.
  */
+import { settlesWithin, withDeadline } from "../base/deadline";
 import { describeValue, InvalidArgumentError } from "../errors";
 import type { TaskEvent } from "../events";
 import { cpuCount } from "../system";
@@ -118,9 +119,7 @@ export class Future<T = unknown> {
 
   private async waitDone(method: string, timeoutMs: number | undefined): Promise<void> {
     if (timeoutMs === undefined) return this.settledPromise;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.settledPromise, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-    clearTimeout(timer);
+    await settlesWithin(this.settledPromise, timeoutMs);
     if (!this.done()) throw new TimeoutError(`Future.${method}(${timeoutMs}): not done within ${timeoutMs} ms`, timeoutMs);
   }
 }
@@ -284,12 +283,7 @@ export async function* asCompleted<T>(futures: Iterable<Future<T>>, options: { r
     let next: Future<T> | undefined;
     if (deadline === undefined) next = await race;
     else {
-      let timer: NodeJS.Timeout | undefined;
-      next = await Promise.race([race, new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
-      })]);
-      clearTimeout(timer);
-      if (!next) throw new TimeoutError(`asCompleted: ${pending.size} futures were not done within ${options.timeoutMs} ms`, options.timeoutMs!);
+      next = await withDeadline(race, Math.max(0, deadline - Date.now()), () => new TimeoutError(`asCompleted: ${pending.size} futures were not done within ${options.timeoutMs} ms`, options.timeoutMs!));
     }
     // Several may have finished together: hand out every done one.
     for (const f of [...pending]) {
@@ -328,18 +322,13 @@ export async function wait<T>(
     if (returnWhen === "FIRST_EXCEPTION") return all.every((f) => f.done()) || all.some((f) => f.hasFailed);
     return all.every((f) => f.done());
   };
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = options.timeoutMs === undefined ? undefined : new Promise<void>((resolve) => (timer = setTimeout(resolve, options.timeoutMs)));
+  const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
   while (!satisfied()) {
     const notDone = all.filter((f) => !f.done());
     const next = Promise.race(notDone.map((f) => f.settled));
-    if (timeout) {
-      let timedOut = false;
-      await Promise.race([next, timeout.then(() => (timedOut = true))]);
-      if (timedOut) break;
-    } else await next;
+    if (deadline === undefined) await next;
+    else if (!(await settlesWithin(next, Math.max(0, deadline - Date.now())))) break;
   }
-  clearTimeout(timer);
   const done = new Set(all.filter((f) => f.done()));
   return { done, notDone: new Set(all.filter((f) => !done.has(f))) };
 }

@@ -1,4 +1,5 @@
 // ProcessPool's workers: forked Node processes, one job each at a time.
+import { terminate } from "../base/terminate";
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { Backend, RunOptions } from "./backend";
@@ -175,10 +176,8 @@ export class ProcessBackend implements Backend {
   private async kill(child: Child): Promise<void> {
     // Keep the event loop alive until the child is gone, so an awaited terminate() completes.
     this.setRef(child, true);
-    child.process.kill("SIGTERM");
-    const timer = setTimeout(() => child.process.kill("SIGKILL"), KILL_GRACE_MS);
+    await terminate(child.process, { graceMs: KILL_GRACE_MS });
     await child.exited;
-    clearTimeout(timer);
   }
 
   private checkIdle(): void {
