@@ -1,4 +1,5 @@
 import { KernelHelpersError } from "../errors";
+import { findUncloneable } from "../ship/uncloneable";
 
 
 /**
@@ -49,3 +50,26 @@ export class CancelledError extends KernelHelpersError {
   }
 }
 
+
+/**
+ * A task returned a value that cannot be sent back from its worker (a function, a symbol, a Promise,
+ * an object holding one): structured clone carries data only. The pool stays usable.
+ */
+export class ResultNotCloneableError extends KernelHelpersError {
+  constructor(message: string) {
+    super("ERR_RESULT_NOT_CLONEABLE", message);
+  }
+}
+
+/** The error a worker sends instead of a result it cannot send; `index` is the task's item in its chunk. */
+export function resultNotCloneable(results: readonly unknown[], cause?: unknown): ResultNotCloneableError {
+  for (let i = 0; i < results.length; i++) {
+    const found = findUncloneable(results[i], "result");
+    if (found) {
+      const error = new ResultNotCloneableError(`the task's return value could not be sent back from its worker: ${found.path} is ${found.reason}`);
+      return Object.assign(error, { index: i });
+    }
+  }
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return Object.assign(new ResultNotCloneableError(`the task's return value could not be sent back from its worker: ${detail}`), { index: 0 });
+}

@@ -9,7 +9,7 @@ import { progress as progressBar, type ProgressBar } from "../plot/progress";
 import { cpuCount } from "../system";
 import { AsyncResult, type AsyncCallbacks } from "./async-result";
 import type { Backend } from "./backend";
-import { PoolClosedError } from "./errors";
+import { PoolClosedError, ResultNotCloneableError } from "./errors";
 import { setBusy, type Interruptible } from "./interrupt";
 import { ProcessBackend } from "./process-backend";
 import type { Job, WorkerSetup } from "./protocol";
@@ -94,6 +94,21 @@ export function defaultChunksize(length: number, processes: number): number {
   return chunksize;
 }
 
+/**
+ * The most workers a pool may have per core. Pools start every worker up front (a process is about
+ * 40 MB, a thread about 10 MB), so `new ProcessPool(10000)` would fork until the machine swaps.
+ * Past a few workers per core CPU-bound work only slows down; the course's oversubscription demos
+ * go to 4× the cores and I/O-bound pools may want more, so 8× leaves room for both.
+ */
+export const MAX_WORKERS_PER_CORE = 8;
+/** Floor of the cap, so a 1- or 2-core machine can still run a 16-worker demo. */
+const MIN_WORKER_CAP = 16;
+
+/** The largest worker count a pool accepts here: {@link MAX_WORKERS_PER_CORE} × cores, at least 16. */
+export function maxWorkers(): number {
+  return Math.max(MIN_WORKER_CAP, MAX_WORKERS_PER_CORE * cpuCount());
+}
+
 /** How many chunks per worker `imap` keeps submitted ahead of the consumer: enough that no worker idles between chunks. */
 const LOOKAHEAD_PER_WORKER = 2;
 
@@ -123,6 +138,13 @@ abstract class BasePool implements Pool, Interruptible {
     const count = processes ?? cpuCount();
     if (!Number.isInteger(count) || count < 1) {
       throw new InvalidArgumentError(`new ${name}(processes): expected a positive integer, received ${describeValue(processes)}`);
+    }
+    const cap = maxWorkers();
+    if (count > cap) {
+      throw new InvalidArgumentError(
+        `new ${name}(${count}): at most ${cap} workers on this machine (${MAX_WORKERS_PER_CORE} per core, ${cpuCount()} cores); ` +
+          `every worker is started up front and more only add memory and switching`,
+      );
     }
     const maxTasks = options.maxtasksperchild ?? 0;
     if (!Number.isInteger(maxTasks) || maxTasks < 0) {
@@ -407,6 +429,9 @@ abstract class BasePool implements Pool, Interruptible {
 
   /** A task's error; a function that used a variable from outside gets the error that says so. */
   private taskError(method: string, fn: ShippedFunction, error: Error): Error {
+    if ((error as { code?: unknown }).code === "ERR_RESULT_NOT_CLONEABLE") {
+      return new ResultNotCloneableError(`${this.name}.${method}(${fn.kind === "source" ? fn.name || "task" : fn.exportName}): ${error.message}`);
+    }
     const missing = error.name === "ReferenceError" ? /^(\S+) is not defined$/.exec(error.message) : null;
     if (!missing || fn.kind !== "source") return error;
     const wrapped = capturedError(`${this.name}.${method}`, fn.name, missing[1], error);

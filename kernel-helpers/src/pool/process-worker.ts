@@ -14,7 +14,14 @@ process.on("message", (message: ParentMessage) => {
   else if (message?.__kh === "job") {
     const job = decodeJob(message.job);
     const reply = runner!.run(job);
-    const answer = (done: JobReply) => send({ __kh: "reply", id: message.id, reply: encodeReply(done, job) });
+    const answer = (done: JobReply) => {
+      // process.send throws on a value it cannot serialize: answer with the error that names it.
+      try {
+        send({ __kh: "reply", id: message.id, reply: encodeReply(done, job) });
+      } catch (error) {
+        send({ __kh: "reply", id: message.id, reply: encodeReply(runner!.uncloneable(done, error), job) });
+      }
+    };
     if (reply instanceof Promise) void reply.then(answer);
     else answer(reply);
   }

@@ -2,11 +2,18 @@
 import { epochMs } from "../events";
 import type { Job, JobReply, WorkerSetup } from "./protocol";
 import { serializeError } from "../ship/serialize-error";
+import { findUncloneable } from "../ship/uncloneable";
+import { resultNotCloneable } from "./errors";
 import { packNumbers } from "./protocol";
 import { reviveFunction } from "../ship/ship";
 import { isThenable } from "../thenable";
 
 type TaskFunction = (...args: any[]) => unknown;
+
+/** True when a successful reply holds a value structured clone cannot carry (packed numbers never do). */
+export function holdsUncloneable(reply: JobReply): boolean {
+  return reply.ok && Array.isArray(reply.results) && findUncloneable(reply.results) !== undefined;
+}
 
 /** Runs jobs for one worker; `workerId` is the thread id or pid. */
 export class TaskRunner {
@@ -88,6 +95,13 @@ export class TaskRunner {
   private failed(error: unknown, index: number, start: number): JobReply {
     this.tasksDone++;
     return { ok: false, error: serializeError(error, index), workerId: this.workerId, start, end: epochMs() };
+  }
+
+  /** The reply that replaces `reply` when its results cannot be sent: which value and why. */
+  uncloneable(reply: JobReply, cause?: unknown): JobReply {
+    const results = reply.ok && Array.isArray(reply.results) ? reply.results : [];
+    const error = resultNotCloneable(results, cause);
+    return { ok: false, error: serializeError(error, (error as { index?: number }).index), workerId: this.workerId, start: reply.start, end: reply.end };
   }
 
   private async initialize(): Promise<void> {

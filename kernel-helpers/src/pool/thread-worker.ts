@@ -3,7 +3,7 @@ import Piscina from "piscina";
 import { threadId } from "node:worker_threads";
 import type { Job, JobReply, WireJob, WorkerSetup } from "./protocol";
 import { collectTransferables, decodeJob, encodeReply, RETIRED_EXIT_CODE } from "./protocol";
-import { TaskRunner } from "./task-runner";
+import { holdsUncloneable, TaskRunner } from "./task-runner";
 
 const runner = new TaskRunner(Piscina.workerData as WorkerSetup, threadId);
 
@@ -17,7 +17,9 @@ function handle(wire: WireJob): unknown {
   return reply instanceof Promise ? reply.then((done) => answer(job, done)) : answer(job, reply);
 }
 
-function answer(job: Job, reply: JobReply): unknown {
+function answer(job: Job, done: JobReply): unknown {
+  // piscina would reject with a bare {} for a result it cannot post: find and name the value first.
+  const reply = holdsUncloneable(done) ? runner.uncloneable(done) : done;
   const encoded = encodeReply(reply, job);
   if (runner.retiring) setImmediate(() => process.exit(RETIRED_EXIT_CODE));
   if (reply.ok && reply.results instanceof Float64Array) {

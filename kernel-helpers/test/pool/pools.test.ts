@@ -1,5 +1,6 @@
 // ThreadPool and ProcessPool against serial results: the same suite runs on both.
 import assert from "node:assert/strict";
+import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import v8 from "node:v8";
@@ -13,6 +14,8 @@ import {
   PoolStateError,
   PoolTerminatedError,
   ProcessPool,
+  ResultNotCloneableError,
+  maxWorkers,
   ThreadPool,
   TimeoutError,
   WorkerExitError,
@@ -27,6 +30,13 @@ const collectGarbage = vm.runInNewContext("gc") as () => void;
 const square = (x: number) => x * x;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const fixture = path.join(__dirname, "fixtures", "tasks.js");
+
+it("an unbounded worker count is refused before any worker starts; the course's 4x-cores demos stay allowed", () => {
+  for (const Pool of [ThreadPool, ProcessPool]) {
+    assert.throws(() => new Pool(10_000), (e: unknown) => e instanceof Error && /at most \d+ workers on this machine/.test(e.message) && (e as { code?: string }).code === "ERR_INVALID_ARGUMENT");
+  }
+  assert.ok(maxWorkers() >= 16 && maxWorkers() >= 4 * os.availableParallelism());
+});
 
 it("defaultChunksize follows Python's divmod rule", () => {
   assert.equal(defaultChunksize(0, 2), 0);
@@ -108,6 +118,19 @@ for (const Pool of [ThreadPool, ProcessPool]) {
       const chunked: number[] = [];
       for await (const v of pool.imap(square, range(10), { chunksize: 3 })) chunked.push(v);
       assert.deepEqual(chunked, range(10).map(square));
+    });
+
+    it("a result that cannot be cloned rejects with ResultNotCloneableError naming the value; the pool goes on", async () => {
+      await assert.rejects(pool.apply(() => ({ ok: 1, score: () => 1 })), (e: unknown) => {
+        assert.ok(e instanceof ResultNotCloneableError, `got ${String(e)} ${JSON.stringify(e)}`);
+        assert.match(e.message, /result\.score is a function \(score\) cannot be cloned/);
+        return true;
+      });
+      await assert.rejects(pool.map((x: number) => (x === 2 ? Symbol("tag") : x), [1, 2, 3]), /result is a symbol \(Symbol\(tag\)\)/);
+      await assert.rejects(pool.apply(() => new Map([["k", [new WeakMap()]]])), /result\.get\("k"\)\[0\] is a WeakMap cannot be cloned/);
+      // Class instances with data clone fine (as data), so they are not refused.
+      assert.deepEqual(await pool.apply(() => { class P { x = 3; } return { ...new P() }; }), { x: 3 });
+      assert.deepEqual(await pool.map(square, [1, 2, 3]), [1, 4, 9]);
     });
 
     it("imap and imapUnordered stream an endless generator: bounded pulls ahead, flat heap", async () => {
