@@ -31,3 +31,4 @@ export * from "./bag";
 export * from "./ml";
 export * from "./lesson";
 export * from "./python";
+export * as joblib from "./joblib";
