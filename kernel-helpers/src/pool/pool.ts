@@ -14,7 +14,7 @@ import { setBusy, type Interruptible } from "./interrupt";
 import { ProcessBackend } from "./process-backend";
 import type { Job, WorkerSetup } from "./protocol";
 import { deserializeError } from "../ship/serialize-error";
-import { collectTransferables, packNumbers } from "./protocol";
+import { collectTransferables, packNumbers, unpackNumbers } from "./protocol";
 import { capturedError, shipFunction, type ModuleTask, type ShippedFunction } from "../ship/ship";
 import { ThreadBackend } from "./thread-backend";
 
@@ -412,7 +412,7 @@ abstract class BasePool implements Pool, Interruptible {
           ok: reply.ok,
         });
         if (!reply.ok) throw this.taskError(method, fn, deserializeError(reply.error));
-        const values = reply.results instanceof Float64Array ? Array.from(reply.results) : reply.results;
+        const values = unpackNumbers(reply.results);
         if (!deliver) return values;
         deliver(values);
       },

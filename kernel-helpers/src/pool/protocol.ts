@@ -56,6 +56,11 @@ export function packNumbers(values: readonly unknown[]): readonly unknown[] | Fl
   return Float64Array.from(values as number[]);
 }
 
+/** The other half of {@link packNumbers}: a packed reply back to a plain array (anything else as is). */
+export function unpackNumbers(values: readonly unknown[] | Float64Array): unknown[] {
+  return values instanceof Float64Array ? Array.from(values) : (values as unknown[]);
+}
+
 // The wire format: flat tuples. Structured clone writes every property name of every message, and
 // for tiny tasks (chunksize 1) the message itself is most of the per-task cost.
 
