@@ -5,7 +5,7 @@
 import type { Task } from "../pool";
 
 /** A recorded call `fn(...args)`, made by {@link delayed}. */
-export interface DelayedCall<A extends unknown[] = unknown[], R = unknown> {
+export interface DelayedCall<A extends unknown[] = any[], R = unknown> {
   readonly fn: Task<A, R>;
   readonly args: A;
 }
