@@ -13,6 +13,7 @@ import { compute, persist, visualize, type ComputeOptions } from "../graph/compu
 import { Delayed, makeTask } from "../graph/delayed";
 import { blockKey } from "../graph/spec";
 import { tokenize } from "../graph/tokenize";
+import { treeReduce } from "../graph/tree-reduce";
 import { ChunkMismatchError } from "./errors";
 import type { BinaryOp, Recipe, ReduceOp } from "./kernels";
 
@@ -22,7 +23,6 @@ const REDUCE_BLOCK = moduleTask(KERNELS, "reduceBlock");
 const COMBINE = moduleTask(KERNELS, "combinePartials");
 
 /** How many partials one combine task takes (dask's `split_every`). */
-const SPLIT_EVERY = 8;
 
 /** Block sizes: one number for every dimension, one per dimension, or explicit sizes per dimension. */
 export type ChunksSpec = number | readonly number[] | readonly (readonly number[])[];
@@ -73,18 +73,7 @@ function offsets(sizes: readonly number[]): number[] {
 
 /** Groups `items` into a tree of combine tasks; the root gets `finish`. */
 function tree(name: string, op: ReduceOp, items: Delayed[], finish: "vector" | "scalar", label: string): Delayed {
-  let level = 0;
-  let layer = items;
-  for (;;) {
-    const last = layer.length <= SPLIT_EVERY;
-    const next: Delayed[] = [];
-    for (let k = 0; k < layer.length; k += SPLIT_EVERY) {
-      next.push(makeTask(blockKey(name, level, k / SPLIT_EVERY), COMBINE, [op, layer.slice(k, k + SPLIT_EVERY), last ? finish : "partial"], label));
-    }
-    if (last) return next[0]!;
-    layer = next;
-    level += 1;
-  }
+  return treeReduce(name, COMBINE, items, (group, root) => [op, group, root ? finish : "partial"], label);
 }
 
 /** A chunked 1-D or 2-D float64 array; create with `da.ones`, `da.fromArray`, `da.fromFile`, ... */

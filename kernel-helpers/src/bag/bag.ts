@@ -12,6 +12,7 @@ import { compute, persist, visualize, type ComputeOptions } from "../graph/compu
 import { Delayed, makeTask } from "../graph/delayed";
 import { blockKey } from "../graph/spec";
 import { tokenize } from "../graph/tokenize";
+import { treeReduce } from "../graph/tree-reduce";
 import type { PartitionRecipe } from "./kernels";
 
 const KERNELS = path.join(__dirname, "kernels.js");
@@ -22,23 +23,11 @@ const FOLD = moduleTask(KERNELS, "foldPartition");
 const COMBINE_FOLDS = moduleTask(KERNELS, "combineFolds");
 const TOPK = moduleTask(KERNELS, "topkPartition");
 const MERGE_TOPK = moduleTask(KERNELS, "mergeTopk");
-const SPLIT_EVERY = 8;
 
 type Fn<A extends unknown[], R> = ((...args: A) => R) | ModuleTask;
 
 function mergeTree(name: string, fn: ModuleTask, parts: Delayed[], extra: unknown[], label: string): Delayed {
-  let level = 0;
-  let layer = parts;
-  for (;;) {
-    const last = layer.length <= SPLIT_EVERY;
-    const next: Delayed[] = [];
-    for (let k = 0; k < layer.length; k += SPLIT_EVERY) {
-      next.push(makeTask(blockKey(name, level, k / SPLIT_EVERY), fn, [layer.slice(k, k + SPLIT_EVERY), ...extra, last], label));
-    }
-    if (last) return next[0]!;
-    layer = next;
-    level += 1;
-  }
+  return treeReduce(name, fn, parts, (group, root) => [group, ...extra, root], label);
 }
 
 /** A partitioned collection of values; create with `db.fromSequence` or `db.readText`. */
