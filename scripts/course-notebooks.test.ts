@@ -1,12 +1,17 @@
 // Every course notebook, run headless through a real Jupyter server and the tslab kernel, the way CI
 // and an instructor's "run everything" do: instructor sources and the root notebooks pass with every
 // self-check ✔; student hand-outs run to their end, where only the exercise stubs raise and their
-// checks say so. Slow demos run with TIME_SCALE 0.1.
+// checks say so. Slow demos run with TIME_SCALE 0.1. Each notebook also runs under papermill (nbclient,
+// with papermill-typescript's injected parameters), one after the other so timings do not share the
+// cores, and both executors must print the same self-check verdicts: a quirk of our runner cannot
+// hide a notebook that fails elsewhere.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { notebooksDir } from "./jupyter/paths";
+import { jupyterDataDir, notebooksDir, readJupyterEnv } from "./jupyter/paths";
 import { notebooksIn, readNotebook, sourceText, type Notebook, type Output } from "./notebook/nbformat";
 import { connect, defaultOutputDir, runNotebook, type NotebookResult, type RunnerConnection } from "./runner";
 
@@ -34,12 +39,35 @@ function describeFailure(result: NotebookResult): string {
   return e ? `cell ${e.cellIndex}: ${e.ename}: ${e.evalue}` : "failed";
 }
 
+/** ✔ / ✘ / ○ of every self-check line, in order. */
+function verdicts(lines: readonly { line: string }[]): string {
+  return lines.map((l) => /^\s*([✔✘○]) /.exec(l.line)?.[1] ?? "").join("");
+}
+
+const papermillOut = fs.mkdtempSync(path.join(os.tmpdir(), "course-papermill-"));
+
+/** Runs `file` under papermill in the notebook's folder; the executed copy goes to a temp folder, never beside the source. */
+async function papermill(file: string): Promise<Notebook> {
+  const out = path.join(papermillOut, `${path.basename(path.dirname(file))}-${path.basename(file)}`);
+  const bin = path.join(path.dirname(readJupyterEnv().python), "papermill");
+  const child = spawn(bin, [file, out, "-p", "TIME_SCALE", "0.1", "--cwd", path.dirname(file), "--no-progress-bar", "--execution-timeout", "600"], {
+    env: { ...process.env, JUPYTER_PATH: jupyterDataDir, KERNEL_HELPERS_HEADLESS: "1" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  assert.equal(code, 0, `papermill failed on ${file}:\n${stderr}`);
+  return readNotebook(out);
+}
+
 let connection: RunnerConnection;
 before(async () => {
   connection = await connect({});
 });
 after(async () => {
   await connection?.close();
+  fs.rmSync(papermillOut, { recursive: true, force: true });
 });
 
 async function run(file: string, allowFailedChecks = false): Promise<{ result: NotebookResult; lines: { cell: number; line: string }[] }> {
@@ -66,11 +94,13 @@ const sources = [...notebooksIn(notebooksDir).filter((f) => !f.endsWith("00-chec
 describe("instructor notebooks: every cell runs, every self-check ✔", () => {
   for (const file of sources) {
     test(path.relative(notebooksDir, file), async () => {
-      const { result } = await run(file);
+      const { result, lines } = await run(file);
       // The runner fails a notebook on its first ✘ line and lists every one.
       const failed = result.failedChecks.map((c) => ({ cell: c.cellIndex, line: c.line }));
       assert.deepEqual(failed, [], `self-checks failed: ${failed.map((l) => `cell ${l.cell}: ${l.line}`).join("; ")}`);
       assert.equal(result.status, "passed", describeFailure(result));
+      const theirs = printedLines(await papermill(file));
+      assert.equal(verdicts(theirs), verdicts(lines), `papermill's self-checks differ: ${theirs.filter((l) => /^\s*[✘]/.test(l.line)).map((l) => l.line).join("; ")}`);
     });
   }
 });
@@ -100,6 +130,7 @@ describe("student notebooks: run to the end, only exercise stubs raise", () => {
       }
       const ticks = lines.filter((l) => /✘|not implemented/.test(l.line));
       if (result.cells.some((c) => c.status === "expected-error")) assert.ok(ticks.length > 0, "no self-check reported the unimplemented exercises");
+      assert.equal(verdicts(printedLines(await papermill(file))), verdicts(lines), "papermill's self-checks differ from the runner's");
     });
   }
 });
