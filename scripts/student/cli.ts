@@ -4,10 +4,13 @@
 import path from "node:path";
 import { checkStudentVersions, displayPath, generateStudentVersions } from "./generate";
 
-const USAGE = "usage: npm run student [-- --check] [notebooks/instructor/NN-topic.ipynb ...]";
+const USAGE = `usage: npm run student [-- --check] [--force] [notebooks/instructor/NN-topic.ipynb ...]
+  --check   write nothing; exit 1 if a hand-out differs from what the generator would write
+  --force   also overwrite hand-outs changed since they were generated (a student's work): the old
+            files are kept in build/student-backups/`;
 
 export function main(args: readonly string[]): number {
-  const unknown = args.filter((a) => a.startsWith("-") && a !== "--check" && a !== "--help");
+  const unknown = args.filter((a) => a.startsWith("-") && a !== "--check" && a !== "--force" && a !== "--help");
   if (unknown.length > 0 || args.includes("--help")) {
     console.error(unknown.length > 0 ? `student: unknown option ${unknown.join(", ")}\n${USAGE}` : USAGE);
     return unknown.length > 0 ? 2 : 0;
@@ -24,7 +27,7 @@ export function main(args: readonly string[]): number {
       return 1;
     }
     const inputs = args.filter((a) => !a.startsWith("-")).map((a) => path.resolve(a));
-    const done = generateStudentVersions({}, inputs.length > 0 ? inputs : undefined);
+    const done = generateStudentVersions({}, inputs.length > 0 ? inputs : undefined, { force: args.includes("--force") });
     for (const g of done) console.log(`student: ${displayPath(g.output)} ${g.changed ? "written" : "unchanged"} (from ${displayPath(g.input)})`);
     if (done.length === 0) console.log("student: no instructor notebooks found");
     return 0;

@@ -53,7 +53,7 @@ test("a filled-in correct answer gets ✔ and a wrong one ✘ with a reason", { 
   const file = path.join(tmp, "01-filled.ipynb");
   writeNotebook(file, { ...nb, cells });
 
-  const result = await runNotebook(file, { parameters: { TIME_SCALE: 0.1 }, outputPath: path.join(tmp, "01-filled.executed.ipynb"), timeoutMs: 60_000 });
+  const result = await runNotebook(file, { parameters: { TIME_SCALE: 0.1 }, outputPath: path.join(tmp, "01-filled.executed.ipynb"), timeoutMs: 60_000, allowFailedChecks: true });
   assert.equal(result.status, "passed", result.error && `cell ${result.error.cellIndex}: ${result.error.ename}: ${result.error.evalue}`);
   const executed = result.notebook!.cells;
   const byId = (cellId: string) => executed.find((c) => c.id === cellId);

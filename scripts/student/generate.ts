@@ -1,8 +1,10 @@
 // The student-version generator: notebooks/instructor/NN-topic.ipynb (the sources, solutions included)
 // → notebooks/student/NN-topic.ipynb (the hand-out, committed). Pure notebook → notebook transform in
 // `makeStudentNotebook`; file handling, the never-overwrite-a-source guard and drift detection below.
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { KernelHelpersError } from "kernel-helpers";
 import {
   notebooksIn,
   readNotebook,
@@ -28,8 +30,7 @@ export interface StudentDirs {
 }
 
 /** A marker problem, located: file, cell (0-based index and id) and 1-based line in that cell. */
-export class MarkerError extends Error {
-  readonly code = "ERR_STUDENT_MARKER";
+export class MarkerError extends KernelHelpersError {
   constructor(
     readonly file: string,
     readonly cellIndex: number,
@@ -37,17 +38,25 @@ export class MarkerError extends Error {
     readonly line: number,
     readonly reason: string,
   ) {
-    super(`${file}: cell ${cellIndex} (id ${cellId}), line ${line}: ${reason}`);
-    this.name = "MarkerError";
+    super("ERR_STUDENT_MARKER", `${file}: cell ${cellIndex} (id ${cellId}), line ${line}: ${reason}`);
+  }
+}
+
+/** A hand-out on disk holds a student's work (it differs from what the generator wrote there). */
+export class StudentWorkError extends KernelHelpersError {
+  constructor(readonly files: readonly string[]) {
+    super(
+      "ERR_STUDENT_WORK",
+      `refusing to overwrite ${files.join(", ")}: ${files.length === 1 ? "it holds" : "they hold"} changes made after the generator wrote ${files.length === 1 ? "it" : "them"} (a student's work, or outputs). ` +
+        "Copy your work elsewhere first, or run `npm run student -- --force` to regenerate anyway (the old files are kept in build/student-backups/).",
+    );
   }
 }
 
 /** The generator was asked to write where an instructor source lives. */
-export class UnsafeOutputError extends Error {
-  readonly code = "ERR_STUDENT_OUTPUT";
+export class UnsafeOutputError extends KernelHelpersError {
   constructor(readonly input: string, readonly output: string, reason: string) {
-    super(`refusing to write the student version of ${input} to ${output}: ${reason}`);
-    this.name = "UnsafeOutputError";
+    super("ERR_STUDENT_OUTPUT", `refusing to write the student version of ${input} to ${output}: ${reason}`);
   }
 }
 
@@ -100,7 +109,49 @@ export function makeStudentNotebook(nb: Notebook, file: string): Notebook {
   } else {
     cells.unshift({ cell_type: "markdown", id: NOTE_ID, metadata: {}, source: note(shown) });
   }
-  return { ...nb, metadata: { ...nb.metadata, student: { generated_from: shown, generator: "npm run student" } }, cells };
+  const handout: Notebook = { ...nb, metadata: { ...nb.metadata, student: { generated_from: shown, generator: "npm run student" } }, cells };
+  assertNoSolutionText(handout, shown);
+  return withContentHash(handout);
+}
+
+// Any marker left in any cell (raw cells and fenced code in markdown are not stripped) means the
+// hand-out would carry solution text: refuse it rather than hand it out.
+const LEFTOVER_MARKER = /(BEGIN|END)\s+(SOLUTION|HIDDEN TESTS)/i;
+
+/** The last look before a hand-out is written: no cell of any type may still hold a solution marker. */
+export function assertNoSolutionText(nb: Notebook, file: string): void {
+  nb.cells.forEach((cell, index) => {
+    const lines = sourceText(cell.source).split("\n");
+    const line = lines.findIndex((l) => LEFTOVER_MARKER.test(l));
+    if (line >= 0) {
+      throw new MarkerError(file, index, cell.id, line + 1, `the hand-out would still hold solution text (${JSON.stringify(lines[line]!.trim())} in a ${cell.cell_type} cell, which the generator does not strip): move the solution into a code cell between \`// BEGIN SOLUTION\` and \`// END SOLUTION\`, or remove it`);
+    }
+  });
+}
+
+/** The hash of a hand-out's content, the hash field itself left out: a file whose hash no longer matches was changed after it was generated. */
+function contentHash(nb: Notebook): string {
+  const student = { ...((nb.metadata.student as Record<string, unknown> | undefined) ?? {}) };
+  delete student.content_sha256;
+  return createHash("sha256").update(serializeNotebook({ ...nb, metadata: { ...nb.metadata, student } })).digest("hex");
+}
+
+function withContentHash(nb: Notebook): Notebook {
+  const student = nb.metadata.student as Record<string, unknown>;
+  return { ...nb, metadata: { ...nb.metadata, student: { ...student, content_sha256: contentHash(nb) } } };
+}
+
+/** Whether the hand-out at `file` was changed since the generator wrote it (hand-outs from before the hash are taken as generated). */
+export function holdsStudentWork(file: string): boolean {
+  if (!fs.existsSync(file)) return false;
+  let nb: Notebook;
+  try {
+    nb = readNotebook(file);
+  } catch {
+    return true; // not even a notebook any more: someone's, not ours
+  }
+  const stored = (nb.metadata.student as { content_sha256?: unknown } | undefined)?.content_sha256;
+  return typeof stored === "string" && stored !== contentHash(nb);
 }
 
 function resolveDirs(dirs: StudentDirs): { instructorDir: string; studentDir: string } {
@@ -151,16 +202,24 @@ export interface GeneratedNotebook {
  * All sources are transformed before anything is written, so a marker error leaves every file as
  * it was.
  */
-export function generateStudentVersions(dirs: StudentDirs = {}, inputs?: readonly string[]): GeneratedNotebook[] {
+export function generateStudentVersions(dirs: StudentDirs = {}, inputs?: readonly string[], options: { readonly force?: boolean; readonly backupDir?: string } = {}): GeneratedNotebook[] {
   const { instructorDir, studentDir } = resolveDirs(dirs);
   const planned = (inputs ?? instructorNotebooks(dirs)).map((input) => {
     const output = path.join(studentDir, path.basename(input));
     assertSafeOutput(input, output, instructorDir);
     const text = serializeNotebook(makeStudentNotebook(readNotebook(input), input));
-    return { input, output, text };
-  });
-  return planned.map(({ input, output, text }) => {
     const changed = !fs.existsSync(output) || fs.readFileSync(output, "utf8") !== text;
+    return { input, output, text, changed, edited: changed && holdsStudentWork(output) };
+  });
+  const edited = planned.filter((p) => p.edited);
+  if (edited.length > 0 && !options.force) throw new StudentWorkError(edited.map((p) => display(p.output)));
+  const backupDir = options.backupDir ?? path.join(projectRoot, "build", "student-backups");
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  return planned.map(({ input, output, text, changed, edited: isEdited }) => {
+    if (isEdited) {
+      fs.mkdirSync(backupDir, { recursive: true });
+      fs.copyFileSync(output, path.join(backupDir, `${path.basename(output, ".ipynb")}.${stamp}.ipynb`));
+    }
     if (changed) writeNotebook(output, JSON.parse(text) as Notebook);
     return { input, output, changed };
   });

@@ -128,7 +128,9 @@ describe("student notebooks", () => {
     assert.match(sourceText(s.cells[4]!.source), /YOUR ANSWER HERE/);
     assert.deepEqual(s.cells[5]!.metadata.tags, ["raises-exception"], "a demo that raises on purpose keeps its tag");
     assert.match(sourceText(s.cells[0]!.source), /Student version.*npm run student/);
-    assert.deepEqual(s.metadata.student, { generated_from: "/somewhere/99-test.ipynb", generator: "npm run student" });
+    const { content_sha256: hash, ...student } = s.metadata.student as Record<string, unknown>;
+    assert.deepEqual(student, { generated_from: "/somewhere/99-test.ipynb", generator: "npm run student" });
+    assert.match(String(hash), /^[0-9a-f]{64}$/, "the hash that tells a student's edits from the generator's output");
     // Deterministic, so --check can compare bytes.
     assert.equal(serializeNotebook(s), serializeNotebook(makeStudentNotebook(source, "/somewhere/99-test.ipynb")));
   });
