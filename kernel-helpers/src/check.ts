@@ -4,6 +4,28 @@
  * works and CI can run it to the end.
  */
 import { inspect, isDeepStrictEqual } from "node:util";
+import { KernelHelpersError } from "./errors";
+
+/**
+ * A check failed while nbgrader grades the notebook. nbgrader scores a test cell by whether it
+ * raises, and tells its kernels it is grading through the environment (`NBGRADER_EXECUTION` is
+ * "autograde" or "validate"); there a ✘ fails its cell, after printing the same line a student sees.
+ */
+export class CheckFailedError extends KernelHelpersError {
+  constructor(readonly line: string) {
+    super("ERR_CHECK_FAILED", line);
+  }
+}
+
+/** Whether nbgrader is grading (or validating) this notebook. */
+export function isGrading(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.NBGRADER_EXECUTION === "autograde" || env.NBGRADER_EXECUTION === "validate";
+}
+
+function report(line: string, ok: boolean, print: (line: string) => void): void {
+  print(line);
+  if (!ok && isGrading()) throw new CheckFailedError(line);
+}
 
 export interface CheckOptions {
   /**
@@ -91,7 +113,7 @@ export async function check<T>(
   options: CheckOptions = {},
 ): Promise<void> {
   const result = await evaluateCheck(name, actual, expected, options);
-  (options.print ?? console.log)(result.line);
+  report(result.line, result.ok, options.print ?? console.log);
 }
 
 /**
@@ -107,9 +129,10 @@ export async function checkThat(
   options: Pick<CheckOptions, "print" | "hint"> = {},
 ): Promise<void> {
   let line: string;
+  let ok = false;
   try {
     const verdict = await condition();
-    const ok = verdict === true;
+    ok = verdict === true;
     const hint = options.hint ? ` — ${options.hint}` : "";
     line = ok ? `✔ ${name}: correct` : `✘ ${name}: ${verdict === false ? "not right yet" : verdict}${hint}`;
   } catch (error) {
@@ -118,5 +141,5 @@ export async function checkThat(
       ? `✘ ${name}: not implemented yet — fill in the exercise above and run it again`
       : `✘ ${name}: your code threw: ${message}`;
   }
-  (options.print ?? console.log)(line);
+  report(line, ok, options.print ?? console.log);
 }

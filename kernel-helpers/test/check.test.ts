@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { check, checkThat, evaluateCheck } from "kernel-helpers";
+import { CheckFailedError, check, checkThat, evaluateCheck } from "kernel-helpers";
 
 describe("check", () => {
   it("says ✔ for an equal value and ✘ with expected and actual otherwise", async () => {
@@ -31,5 +31,39 @@ describe("check", () => {
     await checkThat("speedup", () => "speedup 0.9 is not above 1.2", { print: (l) => lines.push(l) });
     await checkThat("speedup", () => true, { print: (l) => lines.push(l) });
     assert.deepEqual(lines, ["✘ speedup: speedup 0.9 is not above 1.2", "✔ speedup: correct"]);
+  });
+});
+
+describe("under nbgrader's grading (NBGRADER_EXECUTION)", () => {
+  const grading = async (value: string | undefined, run: () => Promise<void>) => {
+    const before = process.env.NBGRADER_EXECUTION;
+    if (value === undefined) delete process.env.NBGRADER_EXECUTION;
+    else process.env.NBGRADER_EXECUTION = value;
+    try {
+      await run();
+    } finally {
+      if (before === undefined) delete process.env.NBGRADER_EXECUTION;
+      else process.env.NBGRADER_EXECUTION = before;
+    }
+  };
+
+  for (const mode of ["autograde", "validate"]) {
+    it(`a failed check prints its ✘ line and then fails the cell (${mode})`, async () => {
+      await grading(mode, async () => {
+        const lines: string[] = [];
+        await assert.rejects(check("Exercise 1", () => 6, 7, { print: (l) => lines.push(l) }), (e: unknown) => e instanceof CheckFailedError && e.code === "ERR_CHECK_FAILED" && e.line === lines[0]);
+        assert.deepEqual(lines, ["✘ Exercise 1: expected 7, got 6"]);
+        await assert.rejects(checkThat("Exercise 2", () => "too slow", { print: () => undefined }), CheckFailedError);
+        await check("Exercise 3", () => 7, 7, { print: (l) => lines.push(l) });
+        assert.equal(lines[1], "✔ Exercise 3: correct");
+      });
+    });
+  }
+
+  it("a student's run (no NBGRADER_EXECUTION) never throws", async () => {
+    await grading(undefined, async () => {
+      await check("Exercise 1", () => 6, 7, { print: () => undefined });
+      await checkThat("Exercise 2", () => false, { print: () => undefined });
+    });
   });
 });
