@@ -1,9 +1,10 @@
-// `npm start`: serves the course. JupyterLab where `npm run setup` found it, else the classic Notebook;
-// always on 127.0.0.1 with a token, `notebooks/` as the root, and the project-local TypeScript kernel.
-// Jupyter runs in its own process group, so Ctrl-C here stops it and every kernel it started.
+// `npm start`: serves the course in JupyterLab 4 (`--app notebook`: Notebook 7), always on 127.0.0.1
+// with a token, `notebooks/` as the root, and the project-local TypeScript kernel. Jupyter runs in its
+// own process group, so a stop by any signal here (Ctrl-C, `kill` on npm's PID) ends it and every kernel.
+import path from "node:path";
 import { parseArgs } from "node:util";
-import { notebooksDir, readJupyterEnv } from "./jupyter/paths";
-import { freePort, startJupyterServer, type JupyterApp } from "./jupyter/server";
+import { jupyterRuntimeDir, notebooksDir, projectRoot, readJupyterEnv } from "./jupyter/paths";
+import { freePort, portTaken, PortInUseError, startJupyterServer, type JupyterApp } from "./jupyter/server";
 
 const USAGE = `usage: npm start -- [--port N] [--app lab|notebook] [--no-browser]`;
 
@@ -42,13 +43,7 @@ function parseStartArgs(argv: string[]): StartArgs {
 
 /** Jupyter's usual port when it is free, so bookmarks keep working; any free port otherwise. */
 async function choosePort(): Promise<number> {
-  const net = await import("node:net");
-  const free = await new Promise<boolean>((resolve) => {
-    const probe = net.createServer();
-    probe.once("error", () => resolve(false));
-    probe.listen(8888, "127.0.0.1", () => probe.close(() => resolve(true)));
-  });
-  return free ? 8888 : freePort();
+  return (await portTaken(8888)) ? freePort() : 8888;
 }
 
 async function main(): Promise<void> {
@@ -61,25 +56,44 @@ async function main(): Promise<void> {
   }
   const env = readJupyterEnv();
   const app = args.app ?? env.app;
-  const server = await startJupyterServer({
-    rootDir: notebooksDir,
-    app,
-    port: args.port ?? (await choosePort()),
-    openBrowser: args.openBrowser,
-    onLog: (line) => process.stderr.write(`${line}\n`),
-  });
-
+  // Signals are handled from the start: `kill -INT` on npm's PID reaches this process (npm passes it
+  // on) while Jupyter is still starting, and must still stop it and every kernel.
   let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
+  let server: Awaited<ReturnType<typeof startJupyterServer>> | undefined;
+  const stop = async (why: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    console.log(`\nstart: ${signal} received, stopping Jupyter and its kernels…`);
-    await server.stop();
+    console.log(`\nstart: ${why}, stopping Jupyter and its kernels…`);
+    await server?.stop();
     console.log("start: stopped.");
     process.exit(0);
   };
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop(signal));
-
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop(`${signal} received`));
+  // npm passes on SIGINT and SIGTERM only (package.json's `exec` makes this process npm's child, with
+  // no shell between that would swallow them); a SIGHUP kills npm and leaves us orphaned: stop then.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop("the parent process (npm) is gone");
+  }, 500).unref();
+  try {
+    server = await startJupyterServer({
+      rootDir: notebooksDir,
+      app,
+      port: args.port ?? (await choosePort()),
+      openBrowser: args.openBrowser,
+      onLog: (line) => process.stderr.write(`${line}\n`),
+    });
+  } catch (error) {
+    if (error instanceof PortInUseError) {
+      console.error(`start: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (stopping) return void (await server.stop());
+  // Paths relative to the course folder where they lie inside it (`.venv/bin/jupyter`), else absolute.
+  const shown = (file: string) => (path.relative(projectRoot, file).startsWith("..") ? file : path.relative(projectRoot, file));
+  const listCommand = `JUPYTER_RUNTIME_DIR=${shown(jupyterRuntimeDir)} ${shown(path.join(path.dirname(env.python), "jupyter"))} server list`;
   console.log(
     [
       "",
@@ -89,12 +103,14 @@ async function main(): Promise<void> {
       "",
       "  Start with 00-check-setup.ipynb, then instructor/ (with solutions) or student/ (exercises).",
       "  Press Ctrl-C to stop the server and every kernel.",
+      "  The URL again, from the course folder (its server files are project-local: a bare `jupyter server list` finds nothing):",
+      `    ${listCommand}`,
       "",
     ].join("\n"),
   );
   const code = await server.exited;
   if (!stopping) {
-    console.error(`start: Jupyter exited on its own (code ${code}).`);
+    console.error(`start: Jupyter exited on its own (${code === null ? "killed by a signal" : `exit code ${code}`}).`);
     process.exit(code ?? 1);
   }
 }
