@@ -10,6 +10,9 @@
 //      $JUPYTER_PYTHON (only it, when set), the active conda env, a complete .venv/, `python3` on PATH
 //      when it already has everything; else .venv/ is made with the first Python >= 3.11 and filled from
 //      requirements.txt. Debian's apt is used only to get a Python that can make a venv, as root.
+//      PARALLEL_TS_SETUP_PYTHONS (a PATH-style list of names or paths) replaces the Pythons tried for
+//      the venv and turns apt off: for setup's own tests, which must not find the machine's Pythons
+//      (one is tried by absolute path) nor run apt, and for anyone who wants to say exactly which to use.
 //   3. The repository's own Python packages (python/*/pyproject.toml, e.g. papermill's TypeScript
 //      translator) into that Python.
 //   4. `npm ci` when node_modules is missing or older than package-lock.json.
@@ -30,7 +33,9 @@ const venvPython = path.join(venvDir, "bin", "python");
 const requirementsFile = path.join(root, "requirements.txt");
 const directRequirementsFile = path.join(root, "requirements.in");
 const stampFile = path.join(venvDir, ".parallel-typescript-installed");
+/** numpy 2.x, scikit-learn 1.9 and dask 2026 need it. */
 const MIN_PYTHON = /** @type {const} */ ([3, 11]);
+const MIN_PYTHON_TEXT = MIN_PYTHON.join(".");
 /** Packages whose major version the course is built for; an older one is not "suitable". */
 const MAJORS = { jupyterlab: 4, notebook: 7, jupyter_server: 2, nbconvert: 7 };
 
@@ -84,7 +89,7 @@ function directRequirements() {
 const PY_CHECK = `
 import sys, json
 if sys.version_info < (3, 8):
-    print(json.dumps({"python": sys.executable, "version": list(sys.version_info[:2]), "missing": ["python>=3.11"], "versions": {}}))
+    print(json.dumps({"python": sys.executable, "version": list(sys.version_info[:2]), "missing": ["python>=${MIN_PYTHON_TEXT}"], "versions": {}}))
     sys.exit(0)
 import importlib.metadata as md
 names, majors = json.loads(sys.argv[1]), json.loads(sys.argv[2])
@@ -96,8 +101,8 @@ for n in names:
         versions[n] = None
 missing = [n for n, v in versions.items() if v is None]
 missing += ["%s>=%d" % (n, m) for n, m in majors.items() if versions.get(n) and int(versions[n].split(".")[0]) < m]
-if sys.version_info < (3, 11):
-    missing.insert(0, "python>=3.11")
+if sys.version_info < (${MIN_PYTHON[0]}, ${MIN_PYTHON[1]}):
+    missing.insert(0, "python>=${MIN_PYTHON_TEXT}")
 print(json.dumps({"python": sys.executable, "version": list(sys.version_info[:2]), "missing": missing, "versions": versions}))
 `;
 
@@ -149,6 +154,12 @@ function aptInstall(packages) {
   }
 }
 
+/** @param {PythonReport} report */
+function isRecent(report) {
+  const [major, minor] = report.version;
+  return major > MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor >= MIN_PYTHON[1]);
+}
+
 /** @param {string} python */
 function canMakeVenv(python) {
   return spawnSync(python, ["-c", "import venv, ensurepip"], { encoding: "utf8" }).status === 0;
@@ -156,7 +167,8 @@ function canMakeVenv(python) {
 
 /** The first Python >= 3.11 that can make a venv; one sentence and exit 1 when there is none. */
 function baseForVenv() {
-  const names = [process.env.PYTHON, "python3.13", "python3.12", "python3.11", "python3", "/usr/bin/python3"].filter(
+  const listed = process.env.PARALLEL_TS_SETUP_PYTHONS;
+  const names = (listed !== undefined ? listed.split(path.delimiter) : [process.env.PYTHON, "python3.13", "python3.12", "python3.11", "python3", "/usr/bin/python3"]).filter(
     /** @returns {c is string} */ (c) => typeof c === "string" && c.length > 0,
   );
   /** @type {PythonReport[]} */
@@ -165,45 +177,61 @@ function baseForVenv() {
     const report = inspectPython(name);
     if (report) found.push(report);
   }
-  const recent = found.filter((r) => r.version[0] > MIN_PYTHON[0] || (r.version[0] === MIN_PYTHON[0] && r.version[1] >= MIN_PYTHON[1]));
+  const recent = found.filter(isRecent);
   const usable = recent.find((r) => canMakeVenv(r.python));
   if (usable) return usable.python;
-  if (isDebianRoot()) {
+  if (listed === undefined && isDebianRoot()) {
     // Debian splits ensurepip into python3-venv; its python3 is 3.11 from bookworm on.
     aptInstall(["python3", "python3-venv"]);
     const report = inspectPython("/usr/bin/python3");
-    if (report && report.version[1] >= MIN_PYTHON[1] && canMakeVenv("/usr/bin/python3")) return "/usr/bin/python3";
+    if (report && isRecent(report) && canMakeVenv("/usr/bin/python3")) return "/usr/bin/python3";
   }
   if (recent.length > 0) {
     const py = recent[0];
-    fail(`${py.python} (Python ${py.version.join(".")}) cannot make a virtual environment (its venv/ensurepip module is missing): install it (Debian/Ubuntu: \`sudo apt install python3-venv\`; or use the conda env in environment.yml) and run \`npm run setup\` again.`);
+    fail(`${py.python} (Python ${py.version.join(".")}) cannot make a virtual environment (its venv/ensurepip module is missing): install that module (Debian/Ubuntu: \`sudo apt install python3-venv\`), or use the conda env in environment.yml, and run \`npm run setup\` again.`);
   }
   if (found.length > 0) {
-    const py = found[0];
-    fail(`the course needs Python ${MIN_PYTHON.join(".")} or newer, and the newest found is ${py.version.join(".")} (${py.python}): install Python ${MIN_PYTHON.join(".")}+ (python.org, your package manager, or \`conda env create -f environment.yml\`), or set PYTHON=/path/to/python3.11, and run \`npm run setup\` again.`);
+    const newest = found.reduce((a, b) => (b.version[0] > a.version[0] || (b.version[0] === a.version[0] && b.version[1] > a.version[1]) ? b : a));
+    fail(`the course needs Python ${MIN_PYTHON_TEXT} or newer (numpy 2, scikit-learn 1.9 and dask 2026 do), and the newest found is ${newest.version.join(".")} (${newest.python}): install Python ${MIN_PYTHON_TEXT}+ (python.org, your package manager, or \`conda env create -f environment.yml\`), or set PYTHON=/path/to/python${MIN_PYTHON_TEXT}, and run \`npm run setup\` again.`);
   }
-  fail(`no Python was found (tried ${names.join(", ")}): install Python ${MIN_PYTHON.join(".")} or newer (python.org, your package manager, or \`conda env create -f environment.yml\`) and run \`npm run setup\` again.`);
+  fail(`no Python was found (tried ${names.join(", ") || "nothing"}): install Python ${MIN_PYTHON_TEXT} or newer (python.org, your package manager, or \`conda env create -f environment.yml\`), or set PYTHON=/path/to/python${MIN_PYTHON_TEXT}, and run \`npm run setup\` again.`);
+}
+
+/**
+ * Whether .venv/'s Python runs and, when it is still to be filled, has pip. A run interrupted during
+ * `-m venv` leaves no Python or one without pip, which pip could never fill.
+ * @param {boolean} needsPip
+ */
+function venvWorks(needsPip) {
+  return spawnSync(venvPython, ["-c", needsPip ? "import pip" : "pass"], { encoding: "utf8" }).status === 0;
+}
+
+/** @param {string} fingerprint */
+function venvIsFilled(fingerprint) {
+  return fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8").trim() === fingerprint;
 }
 
 /** Makes or repairs .venv/ and fills it from requirements.txt; returns its Python. */
 function ensureVenv() {
   const fingerprint = installFingerprint();
-  if (inspectPython(venvPython) === null && fs.existsSync(venvDir)) {
-    // A venv whose Python does not run (an interrupted creation, a moved checkout, a removed base
-    // Python) cannot be repaired in place.
-    step(".venv/ is broken (its Python does not run): making it again");
+  if (fs.existsSync(venvDir) && !venvWorks(!venvIsFilled(fingerprint))) {
+    // A venv whose Python does not run or has no pip (an interrupted creation, a moved checkout, a
+    // removed base Python) cannot be repaired in place.
+    step(".venv/ is broken or half-made (its Python does not run or has no pip): making it again");
     fs.rmSync(venvDir, { recursive: true, force: true });
   }
   if (!fs.existsSync(venvDir)) {
     const base = baseForVenv();
     step(`making .venv/ with ${base}`);
     const r = spawnSync(base, ["-m", "venv", venvDir], { encoding: "utf8" });
-    if (r.status !== 0 || inspectPython(venvPython) === null) {
+    if (r.status !== 0 || !venvWorks(true)) {
+      // Nothing half-made stays behind for the next run to trip over.
       fs.rmSync(venvDir, { recursive: true, force: true });
-      fail(`\`${base} -m venv .venv\` failed (${(r.stderr || r.error?.message || "").trim().split("\n").pop()}): install your Python's venv module (Debian/Ubuntu: \`sudo apt install python3-venv\`) or use the conda env in environment.yml, then run \`npm run setup\` again.`);
+      const why = (r.stderr || r.error?.message || "").trim().split("\n").pop()?.trim() || "the new venv's Python does not run or has no pip";
+      fail(`\`${base} -m venv .venv\` failed (${why}): install your Python's venv module (Debian/Ubuntu: \`sudo apt install python3-venv\`) or use the conda env in environment.yml, then run \`npm run setup\` again.`);
     }
   }
-  if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8").trim() === fingerprint) {
+  if (venvIsFilled(fingerprint)) {
     step(".venv/ is up to date with requirements.txt");
     return venvPython;
   }
