@@ -80,6 +80,13 @@ def die_with_parent():
     threading.Thread(target=watch, daemon=True).start()
 
 
+def start(p):
+    """Parses the command line, then dies with the parent: how every example begins."""
+    args = p.parse_args()
+    die_with_parent()
+    return args
+
+
 def warm_up(executor_map, workers):
     """Every worker answers once before timing starts (the notebooks' warm-up rule)."""
     list(executor_map(time.sleep, [0.05] * workers * 2))

@@ -3,7 +3,7 @@ import math
 import os
 from multiprocessing import Pool
 
-from _common import die_with_parent, emit, parser, timed, warm_up
+from _common import emit, parser, start, timed, warm_up
 
 
 def square(x):
@@ -13,8 +13,7 @@ def square(x):
 def main():
     p = parser(__doc__)
     p.add_argument("--tasks", type=int, default=20_000, help="tiny tasks at TIME_SCALE 1")
-    args = p.parse_args()
-    die_with_parent()
+    args = start(p)
     cores = os.cpu_count() or 1
     inputs = list(range(max(1000, round(args.tasks * args.time_scale))))
     serial, expected = timed(lambda: [square(x) for x in inputs])

@@ -1,7 +1,7 @@
 """07: dask.array: mean and std of 1 000 000 seeded normals in 10 chunks, on the sync scheduler and on threads."""
 import os
 
-from _common import die_with_parent, emit, parser, require, timed
+from _common import emit, parser, require, start, timed
 
 
 def main():
@@ -9,8 +9,7 @@ def main():
     p.add_argument("--size", type=int, default=1_000_000)
     p.add_argument("--chunks", type=int, default=100_000)
     p.add_argument("--seed", type=int, default=42)
-    args = p.parse_args()
-    die_with_parent()
+    args = start(p)
     require("numpy", "dask.array")
     import dask
     import dask.array as da

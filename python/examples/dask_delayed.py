@@ -1,7 +1,7 @@
 """07: dask.delayed: z = slowadd(slowinc(1), slowinc(2)) serially and as a graph, and 8 slowincs plus a sum, on dask's threads."""
 import time
 
-from _common import die_with_parent, emit, parser, require, timed
+from _common import emit, parser, require, start, timed
 
 
 def slowinc(x, delay):
@@ -15,8 +15,7 @@ def slowadd(a, b, delay):
 
 
 def main():
-    args = parser(__doc__).parse_args()
-    die_with_parent()
+    args = start(parser(__doc__))
     (dask,) = require("dask")
     from dask import delayed
 

@@ -2,7 +2,7 @@
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-from _common import die_with_parent, emit, parser, timed, warm_up
+from _common import emit, parser, start, timed, warm_up
 
 
 def f(item):
@@ -12,8 +12,7 @@ def f(item):
 
 
 def main():
-    args = parser(__doc__).parse_args()
-    die_with_parent()
+    args = start(parser(__doc__))
     items = [(x, args.time_scale) for x in range(8)]
     serial, total = timed(lambda: sum(f(item) for item in items))
     rows = [{"label": "serial", "seconds": serial, "workers": 1}]

@@ -6,7 +6,7 @@ notebook's 6e8: about as many seconds of work per unit in both languages.
 from multiprocessing import Pool
 from multiprocessing.pool import ThreadPool
 
-from _common import die_with_parent, emit, parser, timed, warm_up
+from _common import emit, parser, start, timed, warm_up
 
 QUERIES = [1, 8, 1.5, 2]
 
@@ -21,8 +21,7 @@ def train_neural_network(x, count_per_unit):
 def main():
     p = parser(__doc__)
     p.add_argument("--count-per-unit", type=float, default=6e6, help="countdown steps per unit of x at TIME_SCALE 1")
-    args = p.parse_args()
-    die_with_parent()
+    args = start(p)
     count = args.count_per_unit * args.time_scale
     tasks = [(x, count) for x in QUERIES]
     serial, expected = timed(lambda: [train_neural_network(*t) for t in tasks])

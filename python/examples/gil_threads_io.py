@@ -2,14 +2,13 @@
 import time
 from multiprocessing.pool import ThreadPool
 
-from _common import die_with_parent, emit, parser, timed
+from _common import emit, parser, start, timed
 
 QUERIES = [1, 8, 1.5, 2]
 
 
 def main():
-    args = parser(__doc__).parse_args()
-    die_with_parent()
+    args = start(parser(__doc__))
     scale = args.time_scale
 
     def query_database(x):

@@ -1,7 +1,7 @@
 """05: GridSearchCV(SVC(), {C, kernel}, cv=2) with n_jobs=1 and n_jobs=-1 on make_classification, as the notebook's search."""
 import os
 
-from _common import die_with_parent, emit, parser, require, timed
+from _common import emit, parser, require, start, timed
 
 
 def main():
@@ -9,8 +9,7 @@ def main():
     p.add_argument("--n-samples", type=int, default=13_000, help="samples at TIME_SCALE 1 (the lecture's size)")
     p.add_argument("--c-values", default="0.001,0.025,2.5,5,10", help="comma-separated values of C")
     p.add_argument("--seed", type=int, default=0)
-    args = p.parse_args()
-    die_with_parent()
+    args = start(p)
     require("numpy", "sklearn", "joblib")
     from sklearn.datasets import make_classification
     from sklearn.model_selection import GridSearchCV

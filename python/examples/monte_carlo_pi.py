@@ -8,7 +8,7 @@ import os
 import random
 from multiprocessing import Pool
 
-from _common import die_with_parent, emit, parser, timed, warm_up
+from _common import emit, parser, start, timed, warm_up
 
 
 def count_inside(samples, seed):
@@ -27,8 +27,7 @@ def main():
     p = parser(__doc__)
     p.add_argument("--samples", type=float, default=1e8, help="samples at TIME_SCALE 1")
     p.add_argument("--max-workers", type=int, default=(os.cpu_count() or 1) + 1)
-    args = p.parse_args()
-    die_with_parent()
+    args = start(p)
     total = round(args.samples * args.time_scale / 60) * 60
     rows = []
     for w in range(1, args.max_workers + 1):

@@ -7,7 +7,7 @@ import os
 
 from multiprocessing import Pool
 
-from _common import die_with_parent, emit, parser, timed, warm_up
+from _common import emit, parser, start, timed, warm_up
 
 
 def spin(units, steps_per_unit):
@@ -22,8 +22,7 @@ def main():
     p.add_argument("--tasks", type=int, default=16)
     p.add_argument("--max-workers", type=int, default=(os.cpu_count() or 1) + 3)
     p.add_argument("--steps-per-unit", type=float, default=4e6)
-    args = p.parse_args()
-    die_with_parent()
+    args = start(p)
     tasks = [(args.time_scale, args.steps_per_unit)] * args.tasks
     rows = []
     for n in range(1, args.max_workers + 1):

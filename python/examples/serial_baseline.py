@@ -1,7 +1,7 @@
 """01 B1: sum(map(f, range(8))) where f waits 1 s (x TIME_SCALE) and returns x*x, serially."""
 import time
 
-from _common import die_with_parent, emit, parser
+from _common import emit, parser, start
 
 
 def f(x, scale):
@@ -10,8 +10,7 @@ def f(x, scale):
 
 
 def main():
-    args = parser(__doc__).parse_args()
-    die_with_parent()
+    args = start(parser(__doc__))
     cpu0 = time.process_time()
     t0 = time.perf_counter()
     total = sum(f(x, args.time_scale) for x in range(8))

@@ -3,7 +3,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import Pool
 
-from _common import die_with_parent, emit, parser, timed, warm_up
+from _common import emit, parser, start, timed, warm_up
 
 # Used when no --words are given: a lorem-ipsum paragraph of the usual length.
 DEFAULT_TEXT = (
@@ -16,8 +16,7 @@ DEFAULT_TEXT = (
 def main():
     p = parser(__doc__)
     p.add_argument("--words", default=DEFAULT_TEXT, help="the words, separated by spaces (the notebook passes its paragraph's)")
-    args = p.parse_args()
-    die_with_parent()
+    args = start(p)
     words = args.words.split()
     cores = os.cpu_count() or 1
     serial, expected = timed(lambda: list(map(len, words)))

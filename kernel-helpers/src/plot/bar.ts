@@ -31,21 +31,16 @@ export function barChartSpec(
   // `lines` is what the axis shows (wrapped, joined by newlines the axis splits again); `label` stays whole for tooltips.
   const values = input.map((row, i) => ({ label: String(row.label), lines: wrapLabel(String(row.label)).join("\n"), seconds: numberField(row, "seconds", i, what) }));
   const valueTitle = options.valueTitle ?? "time (s)";
-  return {
-    ...horizontalBars(options, {
-      title: "Timings",
-      values,
-      valueField: "seconds",
-      valueTitle,
-      // Room right of the longest bar for its value label.
-      domainMax: Math.max(...values.map((v) => v.seconds)) * 1.15 || 1,
-      tooltip: [{ field: "label" }, { field: "seconds", format: ".4~g", title: valueTitle }],
-    }),
-    layer: [
-      { mark: { type: "bar", color: "#4c78a8" } },
-      { mark: { type: "text", align: "left", dx: 4 }, encoding: { text: { field: "seconds", format: ".3~g" } } },
-    ],
-  };
+  return horizontalBars(options, {
+    title: "Timings",
+    values,
+    valueField: "seconds",
+    valueTitle,
+    tooltip: [{ field: "label" }, { field: "seconds", format: ".4~g", title: valueTitle }],
+    bars: { mark: { type: "bar", color: "#4c78a8" } },
+    valueLabel: { field: "seconds", format: ".3~g" },
+    labelRoom: 1.15,
+  });
 }
 
 /** A row of a horizontal bar chart: `label` whole (tooltips), `lines` wrapped for the axis. */
@@ -56,12 +51,23 @@ export interface HorizontalBarValue {
 
 /**
  * What every horizontal bar chart here shares (the timings chart, Python side by side): a height
- * that fits the wrapped labels, the label axis that splits them again, a value axis from zero to
- * `domainMax`. The caller adds its `layer` (bars and value labels).
+ * that fits the wrapped labels, the label axis that splits them again, a value axis from zero, and
+ * each bar's value written right of it. The caller gives the bars' layer (a colour, or a colour by
+ * series), the text of the value labels, and `labelRoom`: how far the axis reaches past the longest
+ * bar, as a multiple of it, so that the longest label fits (longer labels need more).
  */
-export function horizontalBars(
+export function horizontalBars<F extends string>(
   options: ChartOptions,
-  frame: { title: string; values: readonly HorizontalBarValue[]; valueField: string; valueTitle: string; domainMax: number; tooltip: readonly object[] },
+  frame: {
+    title: string;
+    values: readonly (HorizontalBarValue & Record<F, number>)[];
+    valueField: F;
+    valueTitle: string;
+    tooltip: readonly object[];
+    bars: object;
+    valueLabel: object;
+    labelRoom: number;
+  },
 ): VegaLiteSpec {
   const { values, valueTitle } = frame;
   const lineCount = values.reduce((sum, v) => sum + v.lines.split("\n").length, 0);
@@ -74,8 +80,14 @@ export function horizontalBars(
     data: { values },
     encoding: {
       y: { field: "lines", type: "nominal", sort: null, title: null, axis: { labelExpr: "split(datum.label, '\\n')", labelLimit: 0 } },
-      x: { field: frame.valueField, type: "quantitative", title: valueTitle, scale: { zero: true, domainMax: frame.domainMax } },
+      x: {
+        field: frame.valueField,
+        type: "quantitative",
+        title: valueTitle,
+        scale: { zero: true, domainMax: Math.max(...values.map((v) => v[frame.valueField])) * frame.labelRoom || 1 },
+      },
       tooltip: frame.tooltip,
     },
+    layer: [frame.bars, { mark: { type: "text", align: "left", dx: 4 }, encoding: { text: frame.valueLabel } }],
   };
 }

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { mpirun } from "kernel-helpers";
 import type { Comm } from "kernel-helpers";
 import { LANE_BYTES, LaneReader, LaneWriter, laneFile, isSharedMemoryDir } from "kernel-helpers/dist/comm/file-lane";
@@ -14,9 +14,7 @@ import { FrameReader, writeEnvelope } from "kernel-helpers/dist/comm/frames";
 import { Lanes } from "kernel-helpers/dist/comm/file-lane";
 import { Spares } from "kernel-helpers/dist/comm/spares";
 import type { Socket } from "node:net";
-import { TRANSPORTS, leftoverRanks, mpiexecMissing } from "./helpers";
-
-const shm = fs.existsSync("/dev/shm") ? undefined : "this machine has no /dev/shm";
+import { TRANSPORTS, leftoverRanks, mpiexecMissing, shmMissing, shmScratchDir } from "./helpers";
 
 /** Bytes whose every position depends on the message number, so a stale or shifted read shows. */
 function payload(message: number, length: number): Uint8Array {
@@ -45,21 +43,17 @@ async function commDirsOf<T>(fn: () => Promise<T>): Promise<{ result: T; dirs: s
   }
 }
 
-describe("file lanes", { skip: shm }, () => {
-  let dir: string;
-  before(() => {
-    dir = fs.mkdtempSync("/dev/shm/kh-lane-test-");
-  });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+describe("file lanes", { skip: shmMissing }, () => {
+  const dir = shmScratchDir("kh-lane-test-");
 
   it("are used only in /dev/shm", () => {
-    assert.ok(isSharedMemoryDir(dir));
+    assert.ok(isSharedMemoryDir(dir()));
     assert.ok(!isSharedMemoryDir(os.tmpdir()));
   });
 
   it("carry payloads exactly through many wrap-arounds, and the reader removes the file", () => {
-    const writer = new LaneWriter(laneFile(dir, 0, 1));
-    const reader = new LaneReader(laneFile(dir, 0, 1));
+    const writer = new LaneWriter(laneFile(dir(), 0, 1));
+    const reader = new LaneReader(laneFile(dir(), 0, 1));
     // Sizes that are not multiples of the 64-byte alignment, totalling several rings.
     const sizes = [70_001, 3 << 20, 1_000_003, 5 << 20, 65];
     let total = 0;
@@ -72,14 +66,14 @@ describe("file lanes", { skip: shm }, () => {
       assert.deepEqual(got, sent, `message ${m}`);
       total += sent.length;
     }
-    assert.ok(!fs.existsSync(laneFile(dir, 0, 1)), "the file is unlinked once both ends hold it");
+    assert.ok(!fs.existsSync(laneFile(dir(), 0, 1)), "the file is unlinked once both ends hold it");
     writer.close();
     reader.close();
   });
 
   it("refuse a payload when full or over half a ring, and take payloads again once read", () => {
-    const writer = new LaneWriter(laneFile(dir, 2, 3));
-    const reader = new LaneReader(laneFile(dir, 2, 3));
+    const writer = new LaneWriter(laneFile(dir(), 2, 3));
+    const reader = new LaneReader(laneFile(dir(), 2, 3));
     assert.equal(writer.tryWrite(new Uint8Array(LANE_BYTES / 2 + 1)), undefined);
     const slots = [];
     const mib = 1 << 20;
@@ -109,7 +103,7 @@ describe("file lanes", { skip: shm }, () => {
   });
 
   it("a lane that cannot be made or written refuses, so the socket takes over", () => {
-    assert.equal(new LaneWriter(`${dir}/no-such-folder/lane`).tryWrite(payload(0, 100_000)), undefined);
+    assert.equal(new LaneWriter(`${dir()}/no-such-folder/lane`).tryWrite(payload(0, 100_000)), undefined);
     // /dev/full fails every write with ENOSPC, like a full /dev/shm (a container's is often 64 MB).
     const full = new LaneWriter("/dev/full");
     assert.equal(full.tryWrite(payload(0, 100_000)), undefined);
@@ -118,8 +112,8 @@ describe("file lanes", { skip: shm }, () => {
   });
 
   it("a lane frame is decoded however the socket splits it, between other frames", () => {
-    const sender = new Lanes(dir, 4);
-    const receiver = new Lanes(dir, 5);
+    const sender = new Lanes(dir(), 4);
+    const receiver = new Lanes(dir(), 5);
     const wire: Buffer[] = [];
     const socket = { write: (b: Buffer) => wire.push(Buffer.from(b)), cork() {}, uncork() {} } as unknown as Socket;
     const big = new Int32Array(100_000).map((_, i) => i - 50_000);
@@ -196,7 +190,7 @@ describe("big arrays", () => {
       const { result, dirs } = await commDirsOf(() => mpirun(3, bigMessages, { transport, timeoutMs: 120_000 }));
       assert.deepEqual(result as string[][], [[], [], []]);
       for (const dir of dirs) assert.ok(!fs.existsSync(dir), `${dir} is removed after the run`);
-      if (transport === "processes" && !shm) assert.equal(dirs.length, 1, "the processes run made its folder in /dev/shm");
+      if (transport === "processes" && !shmMissing) assert.equal(dirs.length, 1, "the processes run made its folder in /dev/shm");
       assert.deepEqual(leftoverRanks(), []);
     });
   }

@@ -5,25 +5,20 @@
 // arrive in the order they were sent.
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { mpirun } from "kernel-helpers";
 import { FileInbox, FileRingWriter } from "kernel-helpers/dist/comm/file-ring";
 import { RING_BYTES, type RingRecord } from "kernel-helpers/dist/comm/shm-ring";
 import type { Envelope } from "kernel-helpers/dist/comm/protocol";
-import { MIXED_ORDER_COUNT, leftoverRanks, mixedOrder } from "./helpers";
+import { checkDoorbell } from "./doorbell";
+import { MIXED_ORDER_COUNT, leftoverRanks, mixedOrder, shmMissing, shmScratchDir } from "./helpers";
 
-const shm = fs.existsSync("/dev/shm") ? undefined : "this machine has no /dev/shm";
-
-describe("file rings", { skip: shm }, () => {
-  let dir: string;
-  before(() => {
-    dir = fs.mkdtempSync("/dev/shm/kh-ring-test-");
-  });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+describe("file rings", { skip: shmMissing }, () => {
+  const dir = shmScratchDir("kh-ring-test-");
 
   it("carry typed arrays and any v8 value through many wrap-arounds, exactly and in sequence", () => {
-    const inbox = new FileInbox(dir, 0, 3);
-    const writer = FileRingWriter.forPeer(dir, 2, 0, 3);
+    const inbox = new FileInbox(dir(), 0, 3);
+    const writer = FileRingWriter.forPeer(dir(), 2, 0, 3);
     const kinds = [
       (i: number) => new Uint8Array(1 + (i % 13)).fill(i & 0xff),
       (i: number) => new Float64Array(1 + (i % 300)).map((_, k) => k * i),
@@ -50,8 +45,8 @@ describe("file rings", { skip: shm }, () => {
   });
 
   it("refuses when full and takes messages again once drained; markers are not messages", () => {
-    const inbox = new FileInbox(dir, 1, 2);
-    const writer = FileRingWriter.forPeer(dir, 0, 1, 2);
+    const inbox = new FileInbox(dir(), 1, 2);
+    const writer = FileRingWriter.forPeer(dir(), 0, 1, 2);
     const chunk = new Float64Array(1000); // 8 KB records
     let n = 0;
     while (n < 100 && writer.tryWrite({ s: 0, t: 0, c: 0, d: chunk }, n).written) n++;
@@ -70,32 +65,24 @@ describe("file rings", { skip: shm }, () => {
   });
 
   it("asks for the doorbell only while the receiver is not polling, and once until it is answered", () => {
-    const inbox = new FileInbox(dir, 1, 3);
-    const writer = FileRingWriter.forPeer(dir, 0, 1, 3);
-    const other = FileRingWriter.forPeer(dir, 2, 1, 3);
-    const send = (w: FileRingWriter, d: number) => w.tryWrite({ s: 0, t: 0, c: 0, d }, d).wake;
-    assert.equal(send(writer, 1), true);
-    assert.equal(send(writer, 2), false, "a doorbell is already on its way");
-    assert.equal(send(other, 3), false, "whichever sender rang it");
-    inbox.answerDoorbell();
-    const seen: unknown[] = [];
-    inbox.drain((r) => seen.push(r.envelope.d));
-    assert.deepEqual(seen.sort(), [1, 2, 3], "the one doorbell's drain takes every sender's records");
-    inbox.setPolling(true);
-    assert.equal(send(writer, 4), false);
-    inbox.setPolling(false);
-    inbox.drain(() => undefined);
+    const inbox = new FileInbox(dir(), 1, 3);
+    const writer = FileRingWriter.forPeer(dir(), 0, 1, 3);
+    const other = FileRingWriter.forPeer(dir(), 2, 1, 3);
+    checkDoorbell(writer, other, inbox);
     // A marker rings nothing (its socket frame wakes the receiver), so it must leave no doorbell
-    // "on its way" behind: the next message to a receiver that is not polling still rings.
-    assert.ok(writer.mark(5));
-    assert.equal(send(writer, 6), true);
+    // "on its way" behind: once the last one is answered, the next message to a receiver that is
+    // not polling still rings.
+    inbox.answerDoorbell();
+    inbox.drain(() => undefined);
+    assert.ok(writer.mark(6));
+    assert.equal(writer.tryWrite({ s: 0, t: 0, c: 0, d: 7 }, 7).wake, true);
     inbox.close();
     writer.close();
     other.close();
   });
 
   it("a writer whose inbox is missing or full refuses from then on, so the socket takes over", () => {
-    const missing = new FileRingWriter(`${dir}/no-such-inbox`, 0, 2);
+    const missing = new FileRingWriter(`${dir()}/no-such-inbox`, 0, 2);
     assert.equal(missing.tryWrite({ s: 0, t: 0, c: 0, d: 1 }, 0).written, false);
     // /dev/full: opens, reads zeros, and fails every write with ENOSPC, like a full /dev/shm.
     const full = new FileRingWriter("/dev/full", 0, 2);

@@ -1,5 +1,7 @@
-// Shared by the comm tests: which transports can run here, and a scan for leftover ranks.
+// Shared by the comm tests: which transports can run here, a scan for leftover ranks, and scratch
+// folders in /dev/shm.
 import fs from "node:fs";
+import { after, before } from "node:test";
 import { findMpiexec } from "kernel-helpers";
 import type { Comm, CommTransport } from "kernel-helpers";
 
@@ -12,6 +14,27 @@ export const TRANSPORTS: CommTransport[] = ["threads", "processes", "mpiexec"];
 // finds our leftovers, even orphaned ones, and not another test run's ranks on the same machine.
 const RUN_MARK = `KH_COMM_TEST_RUN=${process.pid}-${Date.now()}`;
 process.env.KH_COMM_TEST_RUN = RUN_MARK.slice(RUN_MARK.indexOf("=") + 1);
+
+/** Why the tests of the /dev/shm files (rings, lanes) cannot run here, or undefined. */
+export const shmMissing = fs.existsSync("/dev/shm") ? undefined : "this machine has no /dev/shm";
+
+/**
+ * A fresh folder in /dev/shm (named `prefix` + random) for the tests of the describe block this is
+ * called in, removed after them. It exists only once they run, hence a function.
+ */
+export function shmScratchDir(prefix: string): () => string {
+  let dir: string | undefined;
+  before(() => {
+    dir = fs.mkdtempSync(`/dev/shm/${prefix}`);
+  });
+  after(() => {
+    if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    if (dir === undefined) throw new Error(`shmScratchDir("${prefix}") is read before its describe block's tests run`);
+    return dir;
+  };
+}
 
 /** Processes (anywhere on the machine) started by a comm run of this test process. */
 export function leftoverRanks(): string[] {

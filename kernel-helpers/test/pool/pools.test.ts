@@ -303,87 +303,71 @@ for (const Pool of [ThreadPool, ProcessPool]) {
     });
 
     it("runs the initializer once per worker and replaces workers after maxtasksperchild", async () => {
-      const pool = new Pool(1, {
+      await using pool = new Pool(1, {
         initializer: (tag: string) => {
           (globalThis as Record<string, unknown>).poolTag = tag;
         },
         initargs: ["ready"],
         maxtasksperchild: 2,
       });
-      try {
-        const seen = await pool.map(() => (globalThis as Record<string, unknown>).poolTag, range(4), { chunksize: 1 });
-        assert.deepEqual(seen, ["ready", "ready", "ready", "ready"]);
-        const workers = pool.events.map((e) => e.workerId);
-        assert.equal(workers.length, 4);
-        assert.equal(workers[0], workers[1]);
-        assert.notEqual(workers[1], workers[2]);
-        assert.equal(workers[2], workers[3]);
-      } finally {
-        await pool.terminate();
-      }
+      const seen = await pool.map(() => (globalThis as Record<string, unknown>).poolTag, range(4), { chunksize: 1 });
+      assert.deepEqual(seen, ["ready", "ready", "ready", "ready"]);
+      const workers = pool.events.map((e) => e.workerId);
+      assert.equal(workers.length, 4);
+      assert.equal(workers[0], workers[1]);
+      assert.notEqual(workers[1], workers[2]);
+      assert.equal(workers[2], workers[3]);
     });
   });
 }
 
 describe("ThreadPool specifics", () => {
   it("transfers typed arrays with { transfer: true } and shares SharedArrayBuffers", async () => {
-    const pool = new ThreadPool(2);
-    try {
-      const data = new Float64Array([1, 2, 3]);
-      const sums = await pool.map((a: Float64Array) => a.reduce((s, v) => s + v, 0), [data], { transfer: true });
-      assert.deepEqual(sums, [6]);
-      assert.equal(data.length, 0, "the transferred array is detached in the sender");
-      const moved = await pool.apply(() => new Float64Array([4, 5]), [], { transfer: true });
-      assert.deepEqual([...moved], [4, 5]);
+    await using pool = new ThreadPool(2);
+    const data = new Float64Array([1, 2, 3]);
+    const sums = await pool.map((a: Float64Array) => a.reduce((s, v) => s + v, 0), [data], { transfer: true });
+    assert.deepEqual(sums, [6]);
+    assert.equal(data.length, 0, "the transferred array is detached in the sender");
+    const moved = await pool.apply(() => new Float64Array([4, 5]), [], { transfer: true });
+    assert.deepEqual([...moved], [4, 5]);
 
-      const shared = new Int32Array(new SharedArrayBuffer(4 * 4));
-      await pool.map((arg: [Int32Array, number]) => Atomics.add(arg[0], arg[1], arg[1] + 1), range(4).map((i) => [shared, i] as [Int32Array, number]), { chunksize: 1 });
-      assert.deepEqual([...shared], [1, 2, 3, 4]);
-    } finally {
-      await pool.terminate();
-    }
+    const shared = new Int32Array(new SharedArrayBuffer(4 * 4));
+    await pool.map((arg: [Int32Array, number]) => Atomics.add(arg[0], arg[1], arg[1] + 1), range(4).map((i) => [shared, i] as [Int32Array, number]), { chunksize: 1 });
+    assert.deepEqual([...shared], [1, 2, 3, 4]);
   });
 
   it("a worker that runs out of memory under resourceLimits fails its task and is replaced", async () => {
-    const pool = new ThreadPool(1, { resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } });
-    try {
-      await assert.rejects(
-        pool.apply(() => {
-          const hog: number[][] = [];
-          for (;;) hog.push(new Array(100_000).fill(1));
-        }),
-        (e: unknown) => e instanceof WorkerExitError && /out of memory/.test(e.message),
-      );
-      assert.equal(await pool.apply(() => 1 + 1), 2);
-    } finally {
-      await pool.terminate();
-    }
+    await using pool = new ThreadPool(1, { resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } });
+    await assert.rejects(
+      pool.apply(() => {
+        const hog: number[][] = [];
+        for (;;) hog.push(new Array(100_000).fill(1));
+      }),
+      (e: unknown) => e instanceof WorkerExitError && /out of memory/.test(e.message),
+    );
+    assert.equal(await pool.apply(() => 1 + 1), 2);
   });
 });
 
 describe("ProcessPool specifics", () => {
   it("a worker killed by a signal fails its task with the signal, and child output is piped", async () => {
-    const pool = new ProcessPool(1);
+    await using pool = new ProcessPool(1);
+    await assert.rejects(
+      pool.apply(() => process.kill(process.pid, "SIGKILL")),
+      (e: unknown) => e instanceof WorkerExitError && e.signal === "SIGKILL" && e.exitCode === null,
+    );
+    const writes: string[] = [];
+    const original = process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      writes.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
     try {
-      await assert.rejects(
-        pool.apply(() => process.kill(process.pid, "SIGKILL")),
-        (e: unknown) => e instanceof WorkerExitError && e.signal === "SIGKILL" && e.exitCode === null,
-      );
-      const writes: string[] = [];
-      const original = process.stdout.write;
-      process.stdout.write = ((chunk: string | Uint8Array) => {
-        writes.push(String(chunk));
-        return true;
-      }) as typeof process.stdout.write;
-      try {
-        await pool.apply(() => console.log("hello from the child"));
-        await new Promise((r) => setTimeout(r, 100));
-      } finally {
-        process.stdout.write = original;
-      }
-      assert.match(writes.join(""), /hello from the child/);
+      await pool.apply(() => console.log("hello from the child"));
+      await new Promise((r) => setTimeout(r, 100));
     } finally {
-      await pool.terminate();
+      process.stdout.write = original;
     }
+    assert.match(writes.join(""), /hello from the child/);
   });
 });

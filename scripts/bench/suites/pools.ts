@@ -163,7 +163,14 @@ const suite: BenchSuite = {
     // Python first, so the Node measurements do not compete with it for the cores.
     const py = await measurePython(sizes, workers, log);
     const pyNote = typeof py === "string" ? py : undefined;
-    const baseline = (value: (p: PythonResult) => number): number | undefined => (typeof py === "string" ? undefined : value(py));
+    // Every row against Python names the same run: its version, and why it is missing when it failed.
+    const againstPython = (baselineName: string, value: (p: PythonResult) => number) => ({
+      baseline: typeof py === "string" ? undefined : value(py),
+      baselineName,
+      baselineVersion: pyVersion,
+      note: pyNote,
+    });
+    const microsPer = (ms: number, count: number): number => (ms * 1000) / count;
 
     log(`ThreadPool(${workers}) overheads ...`);
     const tp = new ThreadPool(workers);
@@ -174,12 +181,9 @@ const suite: BenchSuite = {
       rows.push({
         metric: `ThreadPool.map per-item overhead, default chunking (${sizes.mapItems} no-op items, ${workers} workers)`,
         unit: "µs/item",
-        ours: (mapMs * 1000) / sizes.mapItems,
-        baseline: baseline((p) => (p.map_default_ms * 1000) / sizes.mapItems),
-        baselineName: "Python multiprocessing.Pool.map",
-        baselineVersion: pyVersion,
+        ours: microsPer(mapMs, sizes.mapItems),
+        ...againstPython("Python multiprocessing.Pool.map", (p) => microsPer(p.map_default_ms, sizes.mapItems)),
         goal: "<= 1.0",
-        note: pyNote,
       });
       const tasks = Array.from({ length: sizes.tasks }, (_, i) => i);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-pools-"));
@@ -201,26 +205,15 @@ const suite: BenchSuite = {
         await piscina.destroy();
         fs.rmSync(dir, { recursive: true, force: true });
       }
-      const perTask = (chunk1Ms * 1000) / sizes.tasks;
-      rows.push({
+      // One measurement, two baselines: raw piscina from this run, and Python's.
+      const chunk1 = {
         metric: `ThreadPool.map per-task overhead, chunksize 1 (${sizes.tasks} no-op tasks)`,
         unit: "µs/task",
-        ours: perTask,
-        baseline: (rawMs * 1000) / sizes.tasks,
-        baselineName: "raw piscina: Promise.all of run()",
-        baselineVersion: piscinaVersion,
+        ours: microsPer(chunk1Ms, sizes.tasks),
         goal: "<= 1.0",
-      });
-      rows.push({
-        metric: `ThreadPool.map per-task overhead, chunksize 1 (${sizes.tasks} no-op tasks)`,
-        unit: "µs/task",
-        ours: perTask,
-        baseline: baseline((p) => (p.map_chunk1_ms * 1000) / sizes.tasks),
-        baselineName: "Python multiprocessing.Pool.map(chunksize=1)",
-        baselineVersion: pyVersion,
-        goal: "<= 1.0",
-        note: pyNote,
-      });
+      };
+      rows.push({ ...chunk1, baseline: microsPer(rawMs, sizes.tasks), baselineName: "raw piscina: Promise.all of run()", baselineVersion: piscinaVersion });
+      rows.push({ ...chunk1, ...againstPython("Python multiprocessing.Pool.map(chunksize=1)", (p) => microsPer(p.map_chunk1_ms, sizes.tasks)) });
     } finally {
       await tp.terminate();
     }
@@ -234,12 +227,9 @@ const suite: BenchSuite = {
       rows.push({
         metric: `ProcessPool.map per-task overhead, chunksize 1 (${sizes.processTasks} no-op tasks)`,
         unit: "µs/task",
-        ours: (ms * 1000) / sizes.processTasks,
-        baseline: baseline((p) => (p.executor_ms * 1000) / sizes.processTasks),
-        baselineName: "Python ProcessPoolExecutor.map",
-        baselineVersion: pyVersion,
+        ours: microsPer(ms, sizes.processTasks),
+        ...againstPython("Python ProcessPoolExecutor.map", (p) => microsPer(p.executor_ms, sizes.processTasks)),
         goal: "<= 1.0",
-        note: pyNote,
       });
     } finally {
       await pp.terminate();
@@ -262,9 +252,7 @@ const suite: BenchSuite = {
           metric: `${Pool.name} speedup, ${cpuTasks.length} CPU-bound tasks of ~${sizes.cpuTaskMs} ms on ${workers} workers`,
           unit: "× serial",
           ours: serialMs / parallelMs,
-          baseline: baseline((p) => p.cpu_serial_ms / p.cpu_parallel_ms),
-          baselineName: "Python multiprocessing.Pool, same tasks",
-        baselineVersion: pyVersion,
+          ...againstPython("Python multiprocessing.Pool, same tasks", (p) => p.cpu_serial_ms / p.cpu_parallel_ms),
           goal: ">= 1.0",
           note: pyNote ?? `serial ${serialMs.toFixed(0)} ms, parallel ${parallelMs.toFixed(0)} ms`,
         });
