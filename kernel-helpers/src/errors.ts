@@ -1,3 +1,6 @@
+import { inspect, type InspectOptionsStylized } from "node:util";
+import { inJupyterKernel } from "./kernel-process";
+
 /**
  * The base of every error kernel-helpers throws: a stable `code` so tests and notebooks can tell
  * errors apart without matching message text (piscina's weak spot). Areas subclass it in their own
@@ -12,7 +15,23 @@ export class KernelHelpersError extends Error {
     this.name = new.target.name;
     this.code = code;
   }
+
+  /**
+   * In a notebook, the error as a student can act on it: name, message and the frames of the
+   * student's own cells, as Python's traceback shows. tslab prints a failed cell's error with
+   * util.inspect, which would add every frame through this package, node's vm and tslab, and the
+   * `code` field: ten lines a student cannot act on. Elsewhere (tests, scripts) the full default.
+   */
+  [inspect.custom](_depth: number, options: InspectOptionsStylized): string {
+    if (!inJupyterKernel()) return inspect(this, { ...options, customInspect: false });
+    const frames = (this.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line) && CELL_FRAME.test(line));
+    const cause = this.cause instanceof Error ? [`    caused by ${this.cause.name}: ${this.cause.message}`] : [];
+    return [`${this.name}: ${this.message}`, ...frames, ...cause].join("\n");
+  }
 }
+
+/** A stack frame in a notebook cell: tslab runs each cell as an `evalmachine` script. */
+const CELL_FRAME = /\(?evalmachine\.<anonymous>:\d+/;
 
 /** An argument has the wrong type or value; the message names the argument and what was received. */
 export class InvalidArgumentError extends KernelHelpersError {

@@ -62,6 +62,11 @@ describe("parseStderrError", () => {
 
   it("falls back to the last line for a thrown non-error", () => {
     assert.deepEqual(pick(parseStderrError("just text\n")), ["Error", "just text"]);
+    assert.deepEqual(pick(parseStderrError("a note: with a colon\n")), ["Error", "a note: with a colon"]);
+  });
+
+  it("reads a one-line error (a kernel-helpers error with no frame in a cell)", () => {
+    assert.deepEqual(pick(parseStderrError("PoolClosedError: the pool is terminated; create a new pool\n")), ["PoolClosedError", "the pool is terminated; create a new pool"]);
   });
 });
 

@@ -125,6 +125,11 @@ export function parseStderrError(stderr: string): ParsedError {
     return { ename: "TypeScriptError", evalue: diagnostics.join("\n"), traceback: diagnostics, text: diagnostics.join("\n") };
   }
   const last = [...lines].reverse().find((line) => line.trim() !== "") ?? "the cell failed without printing an error";
+  // A kernel-helpers error with no frame in a cell prints as one `Name: message` line.
+  const oneLine = ERROR_HEADER.exec(last);
+  if (oneLine && /(Error|Exception|Interrupt)$/.test(oneLine[1]!) && oneLine[2] !== undefined) {
+    return { ename: oneLine[1]!, evalue: oneLine[2], traceback: [last], text: last };
+  }
   return { ename: "Error", evalue: last.trim(), traceback: [last], text: last };
 }
 

@@ -114,6 +114,17 @@ describe("runNotebook on bad notebooks", () => {
     assert.equal(stdout(codeCell(result.notebook, 2)), "not reached\n");
   });
 
+  it("shows a kernel-helpers error as Python shows one: name, message and the cell's frames", async () => {
+    const result = await runNotebook(fixture("helper-error.ipynb"), options());
+    assert.equal(result.error?.ename, "PoolClosedError");
+    assert.equal(result.error?.evalue, "ProcessPool.map: the pool is terminated; create a new pool");
+    const error = codeCell(result.notebook, 1).outputs.find((o) => o.output_type === "error");
+    assert.ok(error?.output_type === "error");
+    assert.ok(error.traceback.length >= 2, error.traceback.join("\n"));
+    // No frame of kernel-helpers, node's vm or tslab; no `code:` field.
+    for (const line of error.traceback.slice(1)) assert.match(line, /^\s+at .*evalmachine\.<anonymous>:\d+/, error.traceback.join("\n"));
+  });
+
   it("reports a kernel that exits", () => {
     const result = results.get("process-exit.ipynb")!;
     assert.equal(result.error?.code, "ERR_DEAD_KERNEL");

@@ -1,5 +1,8 @@
 // SIGINT (Ctrl-C, Jupyter's "interrupt kernel") stops pool work: busy pools listen — only while
 // they have work, so an idle pool changes nothing — cancel queued chunks and stop running workers.
+// In a kernel, tslab's own SIGINT handling (it ends the awaited cell) must go on after ours; in a plain
+// script ours is the only listener, and the script should die as Node would have made it.
+import { inJupyterKernel } from "../kernel-process";
 
 /** Something that stops its queued and running work when the kernel is interrupted. */
 export interface Interruptible {
@@ -8,18 +11,10 @@ export interface Interruptible {
 
 const busy = new Set<Interruptible>();
 
-/**
- * Whether this process is a Jupyter kernel, whose own SIGINT handling (tslab ends the awaited
- * cell) must go on after ours, where a plain script should die as Node would have made it.
- */
-function inKernel(): boolean {
-  return process.env.JPY_PARENT_PID !== undefined || (process.argv.some((a) => /tslab/.test(a)) && process.argv.includes("kernel"));
-}
-
 function onSigint(): void {
   for (const target of [...busy]) target.interrupt();
   // In a plain script ours was the only listener: do what Node would have done without it.
-  if (!inKernel() && process.listenerCount("SIGINT") === 1) {
+  if (!inJupyterKernel() && process.listenerCount("SIGINT") === 1) {
     process.removeListener("SIGINT", onSigint);
     process.kill(process.pid, "SIGINT");
   }
