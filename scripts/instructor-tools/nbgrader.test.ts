@@ -10,6 +10,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { jupyterDataDir, projectRoot, readJupyterEnv } from "../jupyter/paths";
 import { notebooksIn, readNotebook, sourceText, type Cell, type Notebook } from "../notebook/nbformat";
+import { exerciseRoles } from "../student";
 
 const python = readJupyterEnv().python;
 const bin = path.dirname(python);
@@ -52,6 +53,15 @@ describe("nbgrader generate_assignment", () => {
       assert.ok(exercises.length > 0, `${name}: nbgrader found no exercise`);
       for (const cell of exercises) assert.equal(sourceText(cell.source), ours.get(cell.id), `${name}, cell ${cell.id}: nbgrader's stub differs from npm run student's`);
       assert.doesNotMatch(JSON.stringify(released), /BEGIN SOLUTION|END SOLUTION/, `${name}: solution markers in nbgrader's release`);
+    });
+
+    it(`grades in ${name} exactly the check cells npm run student's rules find (a prediction's timing is not graded)`, () => {
+      const released = readNotebook(path.join(course, "release", "course", name));
+      const { roles, problem } = exerciseRoles(readNotebook(file).cells);
+      assert.equal(problem, undefined);
+      const meta = (c: Cell) => (c.metadata as { nbgrader?: { solution?: boolean; grade?: boolean } }).nbgrader;
+      assert.deepEqual(released.cells.flatMap((c, i) => (meta(c)?.grade ? [i] : [])), [...roles].filter(([, r]) => r === "check").map(([i]) => i).sort((a, b) => a - b));
+      assert.deepEqual(released.cells.flatMap((c, i) => (meta(c)?.solution ? [i] : [])), [...roles].filter(([, r]) => r !== "check").map(([i]) => i).sort((a, b) => a - b));
     });
   }
 });
@@ -99,5 +109,9 @@ with Gradebook("sqlite:///${path.join(course, "gradebook.db")}") as gb:
     const feedback = fs.readFileSync(path.join(course, "feedback", "unfilled", "course", name.replace(".ipynb", ".html")), "utf8");
     assert.match(feedback, /not implemented yet — fill in the exercise above and run it again/);
     assert.match(feedback, /Exercise 4: word lengths with pool\.map/);
+    // Each failed check is recorded under its own name, not as an anonymous Error or a stack line.
+    const graded = JSON.parse(fs.readFileSync(path.join(course, "autograded", "unfilled", "course", name), "utf8")) as { cells: { outputs?: { output_type: string; ename?: string; evalue?: string }[] }[] };
+    const errors = graded.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "error");
+    assert.ok(errors.some((o) => o.ename === "CheckFailedError" && /^✘ Exercise/.test(o.evalue ?? "")), JSON.stringify(errors.map((o) => [o.ename, o.evalue])));
   });
 });

@@ -28,7 +28,7 @@ describe("papermill with papermill-typescript", () => {
   it("injects numbers, strings, booleans, null, lists and dicts as TypeScript the kernel runs", () => {
     const before = fs.readFileSync(fixture, "utf8");
     const target = path.join(out, "all-types.ipynb");
-    const run = papermill([fixture, target, "-p", "TIME_SCALE", "0.25", "-p", "LABEL", 'say "hi"', "-p", "VERBOSE", "True", "-y", "LIMIT: null\nSIZES: [3, 4.5]\nOPTIONS: {depth: 2, name: x, nested: {list: [true]}}"]);
+    const run = papermill([fixture, target, "-p", "TIME_SCALE", "0.25", "-p", "LABEL", 'say "hi"', "-p", "VERBOSE", "True", "-y", "LIMIT: null\nSIZES: [3, 4.5]\nOPTIONS: {depth: 2, name: x, nested: {list: [true], missing: null}}"]);
     assert.equal(run.status, 0, run.stderr);
     const nb = readNotebook(target);
     const injected = nb.cells.find((c) => c.metadata.tags?.includes("injected-parameters"));
@@ -43,23 +43,42 @@ describe("papermill with papermill-typescript", () => {
       VERBOSE: true,
       LIMIT: null,
       SIZES: [3, 4.5],
-      OPTIONS: { depth: 2, name: "x", nested: { list: [true] } },
+      OPTIONS: { depth: 2, name: "x", nested: { list: [true], missing: null } },
       types: ["number", "string", "boolean"],
     });
     assert.equal(fs.readFileSync(fixture, "utf8"), before, "the source is untouched");
   });
 
-  it("refuses a value TypeScript has no literal for, naming the parameter, before any kernel starts", () => {
+  it("refuses a value TypeScript has no literal for, naming the parameter, before any kernel starts: an object, a function, one nested deep in a dict", () => {
+    const before = fs.readFileSync(fixture);
+    const cases = {
+      object: "{'LIMIT': object()}",
+      lambda: "{'LIMIT': lambda x: x}",
+      builtin: "{'SIZES': len}",
+      "nested Ellipsis": "{'OPTIONS': {'depth': 2, 'nested': {'list': [True, ...]}}}",
+      "nested object": "{'OPTIONS': {'nested': {'missing': None, 'undefined': object()}}}",
+    };
     const script = `
 import papermill
-try:
-    papermill.execute_notebook(${JSON.stringify(fixture)}, ${JSON.stringify(path.join(out, "never.ipynb"))}, parameters={"LIMIT": object()})
-except Exception as error:
-    print(type(error).__name__, error)
+for name, parameters in [${Object.entries(cases).map(([name, value]) => `(${JSON.stringify(name)}, ${value})`).join(", ")}]:
+    try:
+        papermill.execute_notebook(${JSON.stringify(fixture)}, ${JSON.stringify(path.join(out, "never.ipynb"))}, parameters=parameters)
+        print(name, "| accepted")
+    except Exception as error:
+        print(name, "|", type(error).__name__, error)
 `;
     const run = spawnSync(python, ["-c", script], { env, encoding: "utf8", timeout: 60_000 });
-    assert.match(run.stdout, /^UntranslatableParameterError parameter LIMIT: object value <object object at .*> has no TypeScript literal/);
+    const lines = run.stdout.trim().split("\n");
+    assert.equal(lines.length, Object.keys(cases).length, run.stderr);
+    const [object, lambda, builtin, nestedEllipsis, nestedObject] = lines;
+    const untranslatable = (parameter: string, what: string) => new RegExp(`\\| UntranslatableParameterError parameter ${parameter}: ${what} has no TypeScript literal`);
+    assert.match(object!, untranslatable("LIMIT", "object value <object object at .*>"));
+    assert.match(lambda!, untranslatable("LIMIT", "function value <function <lambda> at .*>"));
+    assert.match(builtin!, untranslatable("SIZES", "builtin_function_or_method value <built-in function len>"));
+    assert.match(nestedEllipsis!, untranslatable("OPTIONS", "ellipsis value Ellipsis"));
+    assert.match(nestedObject!, untranslatable("OPTIONS", "object value <object object at .*>"));
     assert.equal(fs.existsSync(path.join(out, "never.ipynb")), false);
+    assert.deepEqual(fs.readFileSync(fixture), before, "the source is untouched");
   });
 
   it("reads the parameters cell for papermill --help-notebook", () => {

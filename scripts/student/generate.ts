@@ -15,6 +15,7 @@ import {
   type Notebook,
 } from "../notebook/nbformat";
 import { projectRoot } from "../jupyter/paths";
+import { exerciseRoles } from "./grading";
 import { MarkerProblem, studentSource } from "./markers";
 
 /** The tag nbclient and our runner read as "this cell is expected to fail". */
@@ -40,6 +41,30 @@ export class MarkerError extends KernelHelpersError {
   ) {
     super("ERR_STUDENT_MARKER", `${file}: cell ${cellIndex} (id ${cellId}), line ${line}: ${reason}`);
   }
+}
+
+/**
+ * The notebook breaks a rule that makes it gradable (scripts/student/grading.ts: an exercise with no
+ * check cell, a check cell nbgrader cannot grade, a grade id missing or used twice); nbgrader's
+ * generate_assignment refuses it with the same message. `line` is 1-based in that cell, when the
+ * problem has one.
+ */
+export class GradingError extends KernelHelpersError {
+  constructor(
+    readonly file: string,
+    readonly cellIndex: number,
+    readonly cellId: string,
+    readonly line: number | undefined,
+    readonly reason: string,
+  ) {
+    super("ERR_STUDENT_GRADING", `${file}: cell ${cellIndex} (id ${cellId})${line === undefined ? "" : `, line ${line}`}: ${reason}`);
+  }
+}
+
+/** Throws `GradingError` for the first rule of grading.ts that `nb` breaks. */
+export function assertGradable(nb: Notebook, file: string): void {
+  const { problem } = exerciseRoles(nb.cells);
+  if (problem) throw new GradingError(file, problem.cellIndex, nb.cells[problem.cellIndex]?.id ?? String(problem.cellIndex), problem.line, problem.reason);
 }
 
 /** A hand-out on disk holds a student's work (it differs from what the generator wrote there). */
@@ -78,7 +103,8 @@ function note(instructorFile: string): string {
  * The student version of one notebook: solution regions stubbed, hidden tests removed, cells whose
  * stub runs tagged `raises-exception`, outputs and execution counts stripped, cell ids kept, and a
  * note (plus `metadata.student`) saying it is generated. `file` names the source in errors and in
- * the note; the result is deterministic, so `--check` can compare it byte for byte.
+ * the note; the result is deterministic, so `--check` can compare it byte for byte. A marker error
+ * (`MarkerError`) comes first, then a notebook nbgrader could not grade (`GradingError`).
  */
 export function makeStudentNotebook(nb: Notebook, file: string): Notebook {
   const shown = display(file);
@@ -111,6 +137,7 @@ export function makeStudentNotebook(nb: Notebook, file: string): Notebook {
   }
   const handout: Notebook = { ...nb, metadata: { ...nb.metadata, student: { generated_from: shown, generator: "npm run student" } }, cells };
   assertNoSolutionText(handout, shown);
+  assertGradable(nb, shown);
   return withContentHash(handout);
 }
 
@@ -199,8 +226,8 @@ export interface GeneratedNotebook {
 
 /**
  * Writes the student version of each source (default: every instructor notebook), atomically.
- * All sources are transformed before anything is written, so a marker error leaves every file as
- * it was.
+ * All sources are transformed before anything is written, so a marker or grading error leaves
+ * every file as it was.
  */
 export function generateStudentVersions(dirs: StudentDirs = {}, inputs?: readonly string[], options: { readonly force?: boolean; readonly backupDir?: string } = {}): GeneratedNotebook[] {
   const { instructorDir, studentDir } = resolveDirs(dirs);

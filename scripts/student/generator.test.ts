@@ -104,7 +104,7 @@ describe("student notebooks", () => {
     markdown("# 99 · Test\n\nCovers: A2", { id: "title" }),
     code("const TIME_SCALE = 1;", { id: "params", tags: ["parameters"] }),
     code(`${exercise}\ncubes([1, 2])`, { id: "ex1" }),
-    code('// BEGIN HIDDEN TESTS\nconsole.log("hidden");\n// END HIDDEN TESTS', { id: "hidden" }),
+    code('await check("cubes", () => cubes([1, 2]), [1, 8]);\n// BEGIN HIDDEN TESTS\nconsole.log("hidden");\n// END HIDDEN TESTS', { id: "hidden" }),
     markdown("Answer:\n<!-- BEGIN SOLUTION -->\nBecause.\n<!-- END SOLUTION -->", { id: "answer" }),
     code('throw new Error("deadlock, on purpose");', { id: "demo", tags: ["raises-exception"] }),
   ]);
@@ -123,7 +123,7 @@ describe("student notebooks", () => {
     assert.equal(ex.execution_count, null);
     assert.equal(ex.metadata.execution, undefined);
     assert.deepEqual(s.cells[1]!.metadata.tags, ["parameters"]);
-    assert.equal(sourceText(s.cells[3]!.source), "");
+    assert.equal(sourceText(s.cells[3]!.source), 'await check("cubes", () => cubes([1, 2]), [1, 8]);');
     assert.equal(s.cells[3]!.metadata.tags, undefined);
     assert.match(sourceText(s.cells[4]!.source), /YOUR ANSWER HERE/);
     assert.deepEqual(s.cells[5]!.metadata.tags, ["raises-exception"], "a demo that raises on purpose keeps its tag");
@@ -185,7 +185,7 @@ describe("student notebooks", () => {
     assert.deepEqual(checkStudentVersions(d), []);
     // The instructor changes a solution but forgets to regenerate.
     const changed = readNotebook(path.join(d.instructorDir, "01-a.ipynb"));
-    changed.cells.push(code("// BEGIN SOLUTION\nnewAnswer();\n// END SOLUTION"));
+    changed.cells.push(code("// BEGIN SOLUTION\nnewAnswer();\n// END SOLUTION"), code('await check("new answer", () => newAnswer(), 1);'));
     writeNotebook(path.join(d.instructorDir, "01-a.ipynb"), changed);
     fs.copyFileSync(path.join(d.studentDir, "01-a.ipynb"), path.join(d.studentDir, "00-gone.ipynb"));
     const drift = checkStudentVersions(d);

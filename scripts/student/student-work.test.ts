@@ -21,7 +21,7 @@ function course(cells: Cell[]): { dirs: { instructorDir: string; studentDir: str
   return { dirs, source, handout: path.join(dirs.studentDir, "01-topic.ipynb"), backups: path.join(base, "backups") };
 }
 
-const exercise = () => [markdown("# Topic"), code("function f(): number {\n  // BEGIN SOLUTION\n  return 42;\n  // END SOLUTION\n}")];
+const exercise = () => [markdown("# Topic"), code("function f(): number {\n  // BEGIN SOLUTION\n  return 42;\n  // END SOLUTION\n}"), code('await check("f", () => f(), 42);')];
 
 describe("solution text never reaches a hand-out", () => {
   for (const [where, cell] of [
@@ -33,7 +33,7 @@ describe("solution text never reaches a hand-out", () => {
       const c = course([...exercise(), cell]);
       assert.throws(
         () => generateStudentVersions(c.dirs),
-        (e: unknown) => e instanceof MarkerError && e.code === "ERR_STUDENT_MARKER" && e.cellIndex === 2 && /solution text|looks like a marker/.test(e.message) && e.message.includes("01-topic.ipynb"),
+        (e: unknown) => e instanceof MarkerError && e.code === "ERR_STUDENT_MARKER" && e.cellIndex === 3 && /solution text|looks like a marker/.test(e.message) && e.message.includes("01-topic.ipynb"),
       );
       assert.equal(fs.existsSync(c.handout), false);
     });
