@@ -57,6 +57,14 @@ test("Jupyter itself lists the TypeScript kernel from the project-local data dir
   assert.equal(specs.tslab.spec.language, "typescript");
 });
 
+test("environment.yml pins what requirements.in pins (conda-forge names)", () => {
+  const pins = (text: string, pattern: RegExp) => new Map([...text.matchAll(pattern)].map((m) => [m[1]!.toLowerCase().replace(/_/g, "-"), m[2]!]));
+  const pip = pins(fs.readFileSync(path.join(projectRoot, "requirements.in"), "utf8"), /^([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==(\S+)$/gm);
+  const conda = pins(fs.readFileSync(path.join(projectRoot, "environment.yml"), "utf8"), /^\s+- ([A-Za-z0-9_.-]+)=(\d\S*)$/gm);
+  assert.ok(pip.size >= 10, `requirements.in pins ${pip.size} packages`);
+  assert.deepEqual(Object.fromEntries([...conda].filter(([name]) => name !== "python")), Object.fromEntries(pip));
+});
+
 test("Node older than 20 stops setup with one sentence naming what is missing", () => {
   const r = runSetup({}, "Object.defineProperty(process.versions, 'node', { value: '18.19.0' }); Object.defineProperty(process, 'version', { value: 'v18.19.0' })");
   assert.equal(r.status, 1);
