@@ -25,7 +25,7 @@ function areaImports(): Map<string, Map<string, string>> {
   for (const file of sourceFiles(src)) {
     if (ENTRY_POINTS.has(path.relative(src, file))) continue;
     const from = areaOf(file);
-    for (const m of fs.readFileSync(file, "utf8").matchAll(/(?:from|require\()\s*["'](\.{1,2}\/[^"']*)["']/g)) {
+    for (const m of fs.readFileSync(file, "utf8").matchAll(/(?:from|import|require\()\s*["'](\.{1,2}\/[^"']*)["']/g)) {
       const to = areaOf(path.resolve(path.dirname(file), m[1]!));
       if (to === from) continue;
       if (!edges.has(from)) edges.set(from, new Map());
