@@ -62,7 +62,7 @@ async function serverAndKernel(port: number, token: string): Promise<number[]> {
     const pids = pidsMatching(`kernel-${kernel.id}.json`);
     return pids.length ? pids : undefined;
   });
-  const serverPids = pidsMatching(`--NotebookApp.port=${port}`).concat(pidsMatching(`--ServerApp.port=${port}`));
+  const serverPids = pidsMatching(`--ServerApp.port=${port}`);
   assert.ok(serverPids.length > 0, "the Jupyter server process is visible");
   return [...kernelPids, ...serverPids];
 }

@@ -1,4 +1,4 @@
-// Starts a Jupyter server (jupyter_server, classic Notebook or JupyterLab) on loopback with a random
+// Starts a Jupyter server (jupyter_server, JupyterLab 4 or Notebook 7) on loopback with a random
 // token, waits until it answers, and stops it for sure: SIGTERM to its process group, then SIGKILL.
 // Used by `npm start`, the notebook runner and the tests, so there is one way to run Jupyter here.
 import { spawn, type ChildProcess } from "node:child_process";
