@@ -269,13 +269,17 @@ function checkVerdictsOfHandOut(t: TestContext, notebook: string, cells: readonl
 /** Takes the notebook's screenshot and checks the file: a PNG as wide as the window and taller, of real content. */
 async function screenshot(t: TestContext, session: Session, opened: OpenNotebook): Promise<void> {
   const file = screenshotFile(SCREENSHOTS, `${session.shotPrefix}${opened.path}`);
-  fs.rmSync(file, { force: true });
-  await opened.screenshot(file);
-  const size = pngSize(file);
-  t.diagnostic(`screenshot: ${path.relative(projectRoot, file)} (${size.width}×${size.height}, ${Math.round(size.bytes / 1024)} KB)`);
-  assert.ok(size.width >= 1000, `${file} is ${size.width} px wide`);
-  assert.ok(size.height > MIN_SCREENSHOT_HEIGHT, `${file} is ${size.height} px tall: not the whole notebook`);
-  assert.ok(size.bytes > MIN_SCREENSHOT_BYTES, `${file} has ${size.bytes} bytes: a blank page?`);
+  const stem = path.basename(file, ".png");
+  for (const old of fs.readdirSync(SCREENSHOTS)) if (old === `${stem}.png` || new RegExp(`^${stem}-\\d+\\.png$`).test(old)) fs.rmSync(path.join(SCREENSHOTS, old));
+  const files = await opened.screenshot(file);
+  assert.equal(files[0], file);
+  for (const part of files) {
+    const size = pngSize(part);
+    t.diagnostic(`screenshot: ${path.relative(projectRoot, part)} (${size.width}×${size.height}, ${Math.round(size.bytes / 1024)} KB)`);
+    assert.ok(size.width >= 1000, `${part} is ${size.width} px wide`);
+    assert.ok(size.height > MIN_SCREENSHOT_HEIGHT || part !== file, `${part} is ${size.height} px tall: not the whole notebook`);
+    assert.ok(size.bytes > MIN_SCREENSHOT_BYTES, `${part} has ${size.bytes} bytes: a blank page?`);
+  }
 }
 
 /** Runs a root notebook or an instructor version, and checks it passes. */

@@ -75,8 +75,12 @@ export interface OpenNotebook {
   restartKernel(timeoutMs: number): Promise<void>;
   /** Every code cell as the page shows it. */
   codeCells(): Promise<CellReport[]>;
-  /** A screenshot of the whole notebook, every cell, not just the visible part. */
-  screenshot(file: string): Promise<void>;
+  /**
+   * A screenshot of the whole notebook, every cell, not just the visible part: `file`, and for a
+   * notebook taller than the browser can picture at once, `file`'s `-2.png`, `-3.png`, … parts.
+   * Resolves to the files written.
+   */
+  screenshot(file: string): Promise<string[]>;
   /** Shuts the kernel down and closes the notebook, discarding every change (File ▸ Close and Shut Down Notebook…). */
   closeAndHalt(): Promise<void>;
 }

@@ -389,23 +389,40 @@ class LabNotebook implements OpenNotebook {
       return out;`);
   }
 
-  async screenshot(file: string): Promise<void> {
+  async screenshot(file: string): Promise<string[]> {
     const viewport = this.page.viewportSize() ?? { width: 1280, height: 900 };
     // The notebook scrolls inside its panel, not the page: make the window as tall as the notebook's
-    // content (so every cell is on screen), take the picture, and give the window its size back.
+    // content (so every cell is on screen), take the picture, and give the window its size back. A
+    // notebook taller than Chromium's limit comes out in parts (`x.png`, `x-2.png`, …), each scrolled on
+    // by the height the panel shows, so no cell is left out.
     const scroller = `(() => { const p = ${this.panel}; return p.content.node.querySelector(".jp-WindowedPanel-outer") || p.content.node; })()`;
     const { content, visible } = (await this.page.evaluate(`(() => { const s = ${scroller}; return { content: s.scrollHeight, visible: s.clientHeight }; })()`)) as { content: number; visible: number };
     const height = Math.min(MAX_SCREENSHOT_HEIGHT, viewport.height + Math.max(0, content - visible));
     await this.page.setViewportSize({ width: viewport.width, height });
+    const files: string[] = [];
     try {
       // Lumino lays the panels out again on the resize; charts are images that must have loaded.
       await until(this.page, "the notebook to fill the taller window", `(() => { const s = ${scroller}; return s.clientHeight >= Math.min(s.scrollHeight, ${height - viewport.height + visible}) - 2; })()`, 10_000).catch(() => undefined);
       await until(this.page, "the charts to load", `Array.from(document.querySelectorAll(".jp-OutputArea-output img")).every((i) => i.complete)`, 10_000).catch(() => undefined);
-      await this.page.evaluate(`(() => { const s = ${scroller}; s.scrollTop = 0; })()`);
-      await this.page.screenshot({ path: file, timeout: 60_000 });
+      for (let part = 1, top = 0; ; part++) {
+        // The end is the last cell's bottom, not scrollHeight: Lab pads a notebook's end with blank room.
+        const shown = (await this.page.evaluate(`(() => {
+          const s = ${scroller}; s.scrollTop = ${top};
+          const cells = s.querySelectorAll(".jp-Cell");
+          const last = cells[cells.length - 1];
+          const end = last ? last.getBoundingClientRect().bottom - s.getBoundingClientRect().top + s.scrollTop : s.scrollHeight;
+          return { top: s.scrollTop, step: s.clientHeight, end };
+        })()`)) as { top: number; step: number; end: number };
+        const target = part === 1 ? file : file.replace(/\.png$/, `-${part}.png`);
+        await this.page.screenshot({ path: target, timeout: 60_000 });
+        files.push(target);
+        if (shown.top + shown.step >= shown.end - 2 || part >= 10) break;
+        top = shown.top + shown.step;
+      }
     } finally {
       await this.page.setViewportSize(viewport);
     }
+    return files;
   }
 
   async closeAndHalt(): Promise<void> {
