@@ -14,6 +14,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { jupyterDataDir, notebooksDir, readJupyterEnv } from "./jupyter/paths";
 import { notebooksIn, readNotebook, sourceText, type Notebook, type Output } from "./notebook/nbformat";
+import { disagreements, isMeasurementVerdict, verdicts, type Verdict } from "./notebook/verdicts";
 import { connect, defaultOutputDir, runNotebook, type NotebookResult, type RunnerConnection } from "./runner";
 
 const outputDir = defaultOutputDir;
@@ -40,40 +41,8 @@ function describeFailure(result: NotebookResult): string {
   return e ? `cell ${e.cellIndex}: ${e.ename}: ${e.evalue}` : "failed";
 }
 
-interface Verdict {
-  readonly mark: "✔" | "✘" | "○";
-  /** The check's name: what stands between the mark and the first ": ". */
-  readonly name: string;
-  readonly line: string;
-}
-
-/** Every self-check line (✔ / ✘ / ○), in order. */
-function verdicts(lines: readonly { line: string }[]): Verdict[] {
-  return lines.flatMap(({ line }) => {
-    const m = /^\s*([✔✘○]) (.*?)(?::\s|$)/.exec(line);
-    return m ? [{ mark: m[1] as Verdict["mark"], name: m[2]!, line: line.trim() }] : [];
-  });
-}
-
-/** A ✘ that reports a measurement (a ratio such as `1.48×`, a time such as `0.326 s` or `12 ms`). */
-const MEASURED = /\d×|\d (?:s|ms)\b/;
-
-/**
- * Where two executors' runs of one notebook disagree. Both must print the same checks in the same
- * order (every cell ran under both) with the same verdicts, except a verdict on a timing: two runs
- * of the same timing on a noisy two-core machine can land either side of a lesson's threshold, so
- * such a pair may differ when its ✘ line reports what was measured.
- */
-function disagreements(ours: readonly Verdict[], theirs: readonly Verdict[]): string[] {
-  const names = (vs: readonly Verdict[]) => vs.map((v) => v.name).join("\n");
-  if (names(ours) !== names(theirs)) return [`different checks ran:\n  runner:   ${ours.map((v) => v.name).join(" | ")}\n  papermill: ${theirs.map((v) => v.name).join(" | ")}`];
-  return ours.flatMap((v, i) => {
-    const w = theirs[i]!;
-    if (v.mark === w.mark) return [];
-    const failed = v.mark === "✘" ? v : w;
-    return MEASURED.test(failed.line) ? [] : [`runner: ${v.line}\n  papermill: ${w.line}`];
-  });
-}
+/** The self-check lines among a notebook's printed lines. */
+const checksOf = (lines: readonly { line: string }[]): Verdict[] => verdicts(lines.map((l) => l.line).join("\n"));
 
 const papermillOut = fs.mkdtempSync(path.join(os.tmpdir(), "course-papermill-"));
 
@@ -132,11 +101,11 @@ describe("instructor notebooks: every cell runs, every value check ✔ (a missed
       const { result, lines } = await run(file, true);
       assert.equal(result.status, "passed", describeFailure(result));
       const failed = result.failedChecks.map((c) => ({ cell: c.cellIndex, line: c.line }));
-      const unexplained = failed.filter((c) => !MEASURED.test(c.line));
+      const unexplained = failed.filter((c) => !isMeasurementVerdict(c.line));
       assert.deepEqual(unexplained, [], `self-checks failed: ${unexplained.map((l) => `cell ${l.cell}: ${l.line}`).join("; ")}`);
-      for (const c of failed.filter((c) => MEASURED.test(c.line))) t.diagnostic(`runner, a timing on the other side of its threshold: cell ${c.cell}: ${c.line}`);
-      const theirs = verdicts(printedLines(await papermill(file)));
-      assert.deepEqual(disagreements(verdicts(lines), theirs), [], "papermill's self-checks differ from the runner's");
+      for (const c of failed.filter((c) => isMeasurementVerdict(c.line))) t.diagnostic(`runner, a timing on the other side of its threshold: cell ${c.cell}: ${c.line}`);
+      const theirs = checksOf(printedLines(await papermill(file)));
+      assert.deepEqual(disagreements(checksOf(lines), theirs), [], "papermill's self-checks differ from the runner's");
       for (const v of theirs.filter((v) => v.mark === "✘")) t.diagnostic(`papermill, a timing on the other side of its threshold: ${v.line}`);
     });
   }
@@ -167,7 +136,7 @@ describe("student notebooks: run to the end, only exercise stubs raise", () => {
       }
       const ticks = lines.filter((l) => /✘|not implemented/.test(l.line));
       if (result.cells.some((c) => c.status === "expected-error")) assert.ok(ticks.length > 0, "no self-check reported the unimplemented exercises");
-      assert.deepEqual(disagreements(verdicts(lines), verdicts(printedLines(await papermill(file)))), [], "papermill's self-checks differ from the runner's");
+      assert.deepEqual(disagreements(checksOf(lines), checksOf(printedLines(await papermill(file)))), [], "papermill's self-checks differ from the runner's");
     });
   }
 });

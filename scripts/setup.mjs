@@ -154,10 +154,18 @@ function aptInstall(packages) {
   }
 }
 
+/**
+ * Whether version `a` is `b` or newer (major, minor).
+ * @param {readonly number[]} a
+ * @param {readonly number[]} b
+ */
+function atLeast(a, b) {
+  return a[0] > b[0] || (a[0] === b[0] && a[1] >= b[1]);
+}
+
 /** @param {PythonReport} report */
 function isRecent(report) {
-  const [major, minor] = report.version;
-  return major > MIN_PYTHON[0] || (major === MIN_PYTHON[0] && minor >= MIN_PYTHON[1]);
+  return atLeast(report.version, MIN_PYTHON);
 }
 
 /** @param {string} python */
@@ -191,7 +199,7 @@ function baseForVenv() {
     fail(`${py.python} (Python ${py.version.join(".")}) cannot make a virtual environment (its venv/ensurepip module is missing): install that module (Debian/Ubuntu: \`sudo apt install python3-venv\`), or use the conda env in environment.yml, and run \`npm run setup\` again.`);
   }
   if (found.length > 0) {
-    const newest = found.reduce((a, b) => (b.version[0] > a.version[0] || (b.version[0] === a.version[0] && b.version[1] > a.version[1]) ? b : a));
+    const newest = found.reduce((a, b) => (atLeast(a.version, b.version) ? a : b));
     fail(`the course needs Python ${MIN_PYTHON_TEXT} or newer (numpy 2, scikit-learn 1.9 and dask 2026 do), and the newest found is ${newest.version.join(".")} (${newest.python}): install Python ${MIN_PYTHON_TEXT}+ (python.org, your package manager, or \`conda env create -f environment.yml\`), or set PYTHON=/path/to/python${MIN_PYTHON_TEXT}, and run \`npm run setup\` again.`);
   }
   fail(`no Python was found (tried ${names.join(", ") || "nothing"}): install Python ${MIN_PYTHON_TEXT} or newer (python.org, your package manager, or \`conda env create -f environment.yml\`), or set PYTHON=/path/to/python${MIN_PYTHON_TEXT}, and run \`npm run setup\` again.`);

@@ -57,7 +57,8 @@ async function main(): Promise<void> {
   const env = readJupyterEnv();
   const app = args.app ?? env.app;
   // Signals are handled from the start: `kill -INT` on npm's PID reaches this process (npm passes it
-  // on) while Jupyter is still starting, and must still stop it and every kernel.
+  // on) while Jupyter is still starting. Exiting then is enough: the server's watchdog stops it and its
+  // kernels when our end of its pipe closes (scripts/jupyter/server.ts).
   let stopping = false;
   let server: Awaited<ReturnType<typeof startJupyterServer>> | undefined;
   const stop = async (why: string): Promise<void> => {
@@ -90,7 +91,6 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  if (stopping) return void (await server.stop());
   // Paths relative to the course folder where they lie inside it (`.venv/bin/jupyter`), else absolute.
   const shown = (file: string) => (path.relative(projectRoot, file).startsWith("..") ? file : path.relative(projectRoot, file));
   const listCommand = `JUPYTER_RUNTIME_DIR=${shown(jupyterRuntimeDir)} ${shown(path.join(path.dirname(env.python), "jupyter"))} server list`;

@@ -1,32 +1,9 @@
-// What the browser test asks of a notebook page, as plain functions of text and bytes: the
-// self-check verdict lines, which ✘ is a noisy measurement and which a readable exercise message,
+// What the browser test asks of a notebook page, as plain functions of text and bytes (the self-check
+// lines themselves are read by scripts/notebook/verdicts.ts): which ✘ is a readable exercise message,
 // the TIME_SCALE typed into a parameters cell, an instructor's solution typed into a student's
 // exercise, and the size of a PNG screenshot. Unit-tested in course-checks.test.ts.
 import fs from "node:fs";
 import path from "node:path";
-
-/** A self-check line: `✔ name: …`, `✘ name: …` or `○ name: skipped — …` (kernel-helpers' check and lesson verdicts). */
-export interface Verdict {
-  readonly mark: "✔" | "✘" | "○";
-  readonly line: string;
-}
-
-export function verdicts(text: string): Verdict[] {
-  const found: Verdict[] = [];
-  for (const raw of text.split("\n")) {
-    const match = /^\s*([✔✘○]) \S/.exec(raw);
-    if (match) found.push({ mark: match[1] as Verdict["mark"], line: raw.trim() });
-  }
-  return found;
-}
-
-/**
- * Whether a ✘ line judges a measurement (a ratio like `1.05×`, a time like `0.3 s` or `12 ms`): on a
- * busy two-core machine a timing lesson can miss its mark without anything being wrong.
- */
-export function isMeasurementVerdict(line: string): boolean {
-  return /\d(?:\.\d+)?\s?×/.test(line) || /\b\d+(?:\.\d+)?\s?(?:s|ms)\b/.test(line);
-}
 
 /** Whether a ✘ line tells a student what is missing, as the checks of an unfilled exercise do. */
 export function isReadableExerciseFailure(line: string): boolean {

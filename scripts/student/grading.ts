@@ -1,7 +1,8 @@
 // The rules that make a notebook gradable, shared with nbgrader: `npm run student` refuses a notebook
 // that breaks one (GradingError, in generate.ts), and nbgrader's generate_assignment refuses it too
-// (MarkExerciseCells in python/nbgrader-typescript, a line-for-line mirror of this file with the same
-// messages; scripts/instructor-tools/grading-rules.test.ts runs both on the same notebooks).
+// (MarkExerciseCells in python/nbgrader-typescript mirrors these rules and messages, reading the markers
+// itself where this file uses markers.ts; scripts/instructor-tools/grading-rules.test.ts runs both on
+// the same notebooks).
 //
 // 1. Every exercise has a check cell. An exercise is a code cell with a `// BEGIN SOLUTION` region;
 //    its check cell is the next code cell (markdown between is fine), which must call `check(...)` or
@@ -20,6 +21,7 @@
 // Calls and declarations are searched in the code only: comments and the insides of strings,
 // template literals and regular expressions are blanked first (`codeOnly`).
 import { sourceText, type Cell } from "../notebook/nbformat";
+import { MarkerProblem, studentSource } from "./markers";
 
 export type ExerciseRole = "exercise" | "prediction" | "check";
 
@@ -30,7 +32,6 @@ export interface GradingProblem {
   readonly reason: string;
 }
 
-const MARKER = /^\s*\/\/\s*(BEGIN|END)\s+(SOLUTION|HIDDEN TESTS)\s*$/;
 const CHECK_CALL = /(?<![A-Za-z0-9_$.])(check|checkThat)\s*\(/g;
 const AWAITED = /\bawait\s*$/;
 const PREDICTION_CALL = /(?<![A-Za-z0-9_$.])checkPrediction\s*\(/g;
@@ -151,25 +152,17 @@ export function codeOnly(text: string): string {
 type Region = readonly [kind: "solution" | "hidden", begin: number, end: number];
 
 /**
- * The marked regions of a code cell as [kind, begin, end], 0-based indices of the marker lines.
- * Malformed markers are markers.ts's business (the generator refuses them first): tolerated here.
+ * The marked regions of a code cell as [kind, begin, end], 0-based indices of the marker lines, as
+ * the generator reads them (markers.ts). Malformed markers are its business (it refuses them first),
+ * so here a cell with any counts as having none.
  */
-function regions(lines: readonly string[]): Region[] {
-  const found: Region[] = [];
-  let open: [Region[0], number] | undefined;
-  lines.forEach((line, k) => {
-    const m = MARKER.exec(line);
-    if (!m) return;
-    const kind = m[2] === "SOLUTION" ? "solution" : "hidden";
-    if (m[1] === "BEGIN") {
-      if (open === undefined) open = [kind, k];
-    } else if (open !== undefined && open[0] === kind) {
-      found.push([kind, open[1], k]);
-      open = undefined;
-    }
-  });
-  if (open !== undefined) found.push([open[0], open[1], lines.length]);
-  return found;
+function regions(text: string): Region[] {
+  try {
+    return studentSource(text, "code").regions.map((r) => [r.kind, r.beginLine - 1, r.endLine - 1] as const);
+  } catch (error) {
+    if (error instanceof MarkerProblem) return [];
+    throw error;
+  }
 }
 
 function lineOf(text: string, offset: number): number {
@@ -214,7 +207,7 @@ interface CellInfo {
 function info(cell: Cell, index: number): CellInfo {
   const text = sourceText(cell.source ?? "");
   const isCode = cell.cell_type === "code";
-  const found = isCode ? regions(text.split("\n")) : [];
+  const found = isCode ? regions(text) : [];
   const nbgrader = cell.metadata?.nbgrader;
   return {
     index,
